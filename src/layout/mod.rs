@@ -1,0 +1,258 @@
+//! The `layout` stage: glyphs → words → lines in reading order, and a `pdftotext -layout`-like text
+//! rendering that keeps columns apart with runs of spaces.
+//!
+//! Tolerances are relative to the glyphs' font size, so the same code serves 9 pt table cells and
+//! 22 pt titles, A4 portrait and A3 landscape.
+
+use crate::pdf::{Glyph, Page};
+
+/// A run of glyphs on one line without a visible gap.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub text: String,
+    /// [x0, top, x1, bottom] in displayed-page points.
+    pub bbox: [f64; 4],
+    pub size: f64,
+}
+
+/// Glyphs sharing a baseline band, left to right.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub words: Vec<Word>,
+    pub bbox: [f64; 4],
+}
+
+impl Line {
+    /// Words joined with single spaces.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&w.text);
+        }
+        s
+    }
+}
+
+/// Horizontal-writing view of a glyph: coordinates rotated so its baseline runs left → right.
+#[derive(Clone, Copy)]
+struct Placed<'a> {
+    g: &'a Glyph,
+    x0: f64,
+    x1: f64,
+    top: f64,
+    bottom: f64,
+}
+
+fn rotate_box(g: &Glyph, page: &Page) -> [f64; 4] {
+    let [x0, y0, x1, y1] = g.bbox;
+    match g.dir {
+        90 => [y0, page.width - x1, y1, page.width - x0],
+        180 => [page.width - x1, page.height - y1, page.width - x0, page.height - y0],
+        270 => [page.height - y1, x0, page.height - y0, x1],
+        _ => [x0, y0, x1, y1],
+    }
+}
+
+/// Group a page's glyphs into lines in reading order (top to bottom, then left to right).
+/// Text in other directions (rotated table headers, vertical stamps) follows the horizontal text.
+pub fn lines(page: &Page) -> Vec<Line> {
+    let mut out = Vec::new();
+    for dir in [0u16, 90, 270, 180] {
+        let placed: Vec<Placed> = page
+            .glyphs
+            .iter()
+            .filter(|g| g.dir == dir)
+            .map(|g| {
+                let [x0, top, x1, bottom] = rotate_box(g, page);
+                Placed {
+                    g,
+                    x0,
+                    x1,
+                    top,
+                    bottom,
+                }
+            })
+            .collect();
+        if !placed.is_empty() {
+            out.extend(lines_of(placed));
+        }
+    }
+    out
+}
+
+fn lines_of(mut placed: Vec<Placed>) -> Vec<Line> {
+    let center = |p: &Placed| (p.top + p.bottom) / 2.0;
+    placed.sort_by(|a, b| center(a).total_cmp(&center(b)).then(a.x0.total_cmp(&b.x0)));
+    // Band clustering: a glyph joins the current line while its centre lies within half a
+    // glyph height of the line's running centre.
+    let mut groups: Vec<Vec<Placed>> = Vec::new();
+    let mut band_center = f64::NAN;
+    let mut band_height = 0.0;
+    for p in placed {
+        let h = (p.bottom - p.top).max(0.1);
+        let c = center(&p);
+        let joins = !band_center.is_nan() && (c - band_center).abs() <= 0.5 * h.min(band_height).max(0.1);
+        if joins {
+            if let Some(g) = groups.last_mut() {
+                g.push(p);
+                let n = g.len() as f64;
+                band_center += (c - band_center) / n;
+                band_height = band_height.max(h);
+            }
+        } else {
+            groups.push(vec![p]);
+            band_center = c;
+            band_height = h;
+        }
+    }
+    groups.into_iter().map(make_line).collect()
+}
+
+fn make_line(mut glyphs: Vec<Placed>) -> Line {
+    glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let mut words: Vec<Word> = Vec::new();
+    let mut prev_x1 = f64::NAN;
+    for p in &glyphs {
+        let size = p.g.size.max(1.0);
+        let gap = p.x0 - prev_x1;
+        let new_word = prev_x1.is_nan() || gap > 0.25 * size;
+        if new_word {
+            words.push(Word {
+                text: p.g.text.clone(),
+                bbox: [p.x0, p.top, p.x1, p.bottom],
+                size,
+            });
+        } else if let Some(w) = words.last_mut() {
+            w.text.push_str(&p.g.text);
+            w.bbox[1] = w.bbox[1].min(p.top);
+            w.bbox[2] = w.bbox[2].max(p.x1);
+            w.bbox[3] = w.bbox[3].max(p.bottom);
+        }
+        prev_x1 = if prev_x1.is_nan() { p.x1 } else { prev_x1.max(p.x1) };
+    }
+    let bbox = words.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, w| {
+        [
+            b[0].min(w.bbox[0]),
+            b[1].min(w.bbox[1]),
+            b[2].max(w.bbox[2]),
+            b[3].max(w.bbox[3]),
+        ]
+    });
+    Line { words, bbox }
+}
+
+/// Display width in columns: CJK and full-width characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if (0x1100..=0x115f).contains(&u)
+                || (0x2e80..=0xa4cf).contains(&u)
+                || (0xac00..=0xd7a3).contains(&u)
+                || (0xf900..=0xfaff).contains(&u)
+                || (0xfe30..=0xfe4f).contains(&u)
+                || (0xff00..=0xff60).contains(&u)
+                || (0xffe0..=0xffe6).contains(&u)
+                || (0x20000..=0x3fffd).contains(&u)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// Render a page as text in reading order, columns kept apart by runs of spaces (like
+/// `pdftotext -layout`): each word is placed at the column its x position maps to.
+pub fn render_text(page: &Page) -> String {
+    let lines = lines(page);
+    // One column = half the median glyph size (a CJK glyph is two columns wide).
+    let mut sizes: Vec<f64> = page.glyphs.iter().map(|g| g.size).filter(|s| *s > 0.5).collect();
+    sizes.sort_by(f64::total_cmp);
+    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0);
+    let unit = median / 2.0;
+    let mut out = String::new();
+    let mut prev_bottom: Option<f64> = None;
+    for line in &lines {
+        if let Some(pb) = prev_bottom {
+            let h = (line.bbox[3] - line.bbox[1]).max(1.0);
+            if line.bbox[1] - pb > 1.2 * h {
+                out.push('\n');
+            }
+        }
+        prev_bottom = Some(line.bbox[3]);
+        let mut col = 0usize;
+        for (i, w) in line.words.iter().enumerate() {
+            let target = (w.bbox[0] / unit).round().max(0.0) as usize;
+            let min_gap = if i == 0 { 0 } else { 1 };
+            let pad = target.saturating_sub(col).max(min_gap);
+            for _ in 0..pad.min(400) {
+                out.push(' ');
+            }
+            col += pad;
+            out.push_str(&w.text);
+            col += display_width(&w.text);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(text: &str, x: f64, y: f64, size: f64) -> Glyph {
+        let w = if text.is_ascii() { size * 0.5 } else { size };
+        Glyph {
+            text: text.into(),
+            raw_text: None,
+            raw_code: 0,
+            font: 0,
+            size,
+            bbox: [x, y - size * 0.88, x + w, y + size * 0.12],
+            origin: [x, y],
+            render_mode: 0,
+            seq: 0,
+            dir: 0,
+        }
+    }
+
+    fn page(glyphs: Vec<Glyph>) -> Page {
+        Page {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            rotate: 0,
+            glyphs,
+            segments: vec![],
+            fonts: vec![],
+            diagnostics: vec![],
+            images: 0,
+        }
+    }
+
+    #[test]
+    fn lines_and_columns() {
+        let p = page(vec![
+            glyph("合", 100.0, 200.0, 10.0),
+            glyph("计", 110.0, 200.0, 10.0),
+            glyph("1", 300.0, 200.5, 10.0),
+            glyph("2", 305.0, 200.5, 10.0),
+            glyph("项", 100.0, 220.0, 10.0),
+        ]);
+        let ls = lines(&p);
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].text(), "合计 12");
+        assert_eq!(ls[1].text(), "项");
+        let t = render_text(&p);
+        let first = t.lines().next().unwrap_or("");
+        assert!(first.trim_start().starts_with("合计"));
+        assert!(first.contains("合计     "), "columns separated by a run of spaces: {first:?}");
+        assert_eq!(display_width("合计12"), 6);
+    }
+}

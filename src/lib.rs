@@ -1,0 +1,7 @@
+//! gongkai — turn Chinese government budget and final-account disclosures into validated JSON.
+//!
+//! Pipeline (see `../shared/design/pipeline.md`): [`pdf`] (text layer) → [`layout`] (lines, grids) →
+//! document → tables → model → checks → output / batch.
+
+pub mod layout;
+pub mod pdf;

@@ -1,0 +1,154 @@
+//! `gongkai` command line.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+
+use gongkai::layout;
+use gongkai::pdf::{Page, PdfDocument, PdfError};
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "Chinese government budget and final-account disclosures → validated JSON")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every glyph and ruling segment as JSON lines (text layer debugging).
+    Glyphs {
+        file: PathBuf,
+        /// Only this page (1-based).
+        #[arg(long)]
+        page: Option<usize>,
+    },
+    /// Print the text in reading order, columns separated by runs of spaces; pages end with a form feed.
+    Text {
+        file: PathBuf,
+        /// Only this page (1-based).
+        #[arg(long)]
+        page: Option<usize>,
+    },
+}
+
+/// Exit codes: 0 all pages read, 1 some pages failed (the rest are printed), 2 unreadable input.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gongkai: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Glyphs { file, page } => {
+            let doc = open(&file)?;
+            let pages = read_pages(&doc, page)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let mut failed = Vec::new();
+            for (n, p) in pages {
+                match p {
+                    Ok(p) => write_glyphs(&mut out, &p)?,
+                    Err(e) => failed.push((n, e)),
+                }
+            }
+            out.flush()?;
+            Ok(report_failures(&file, &failed))
+        }
+        Command::Text { file, page } => {
+            let doc = open(&file)?;
+            let pages = read_pages(&doc, page)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let mut failed = Vec::new();
+            for (n, p) in pages {
+                match p {
+                    Ok(p) => out.write_all(layout::render_text(&p).as_bytes())?,
+                    Err(e) => failed.push((n, e)),
+                }
+                out.write_all(b"\x0c")?;
+            }
+            out.flush()?;
+            Ok(report_failures(&file, &failed))
+        }
+    }
+}
+
+fn open(file: &PathBuf) -> Result<PdfDocument> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let doc = PdfDocument::load(&bytes).with_context(|| format!("{}", file.display()))?;
+    for d in &doc.diagnostics {
+        eprintln!("gongkai: {}: {d}", file.display());
+    }
+    Ok(doc)
+}
+
+type PageResult = (usize, Result<Page, PdfError>);
+
+/// Interpret the requested pages in parallel, returned in page order.
+fn read_pages(doc: &PdfDocument, only: Option<usize>) -> Result<Vec<PageResult>> {
+    let numbers: Vec<usize> = match only {
+        Some(n) if n >= 1 && n <= doc.page_count() => vec![n],
+        Some(n) => anyhow::bail!("page {n} does not exist (document has {} pages)", doc.page_count()),
+        None => (1..=doc.page_count()).collect(),
+    };
+    Ok(numbers
+        .into_par_iter()
+        .map(|n| (n, doc.page(n)))
+        .collect())
+}
+
+fn write_glyphs(out: &mut impl Write, p: &Page) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct G<'a> {
+        page: usize,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        #[serde(flatten)]
+        glyph: &'a gongkai::pdf::Glyph,
+        font_name: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct S<'a> {
+        page: usize,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        #[serde(flatten)]
+        segment: &'a gongkai::pdf::Segment,
+    }
+    for g in &p.glyphs {
+        let font_name = p.fonts.get(g.font as usize).map(|f| f.name.as_str()).unwrap_or("");
+        serde_json::to_writer(&mut *out, &G { page: p.number, kind: "glyph", glyph: g, font_name })?;
+        out.write_all(b"\n")?;
+    }
+    for s in &p.segments {
+        serde_json::to_writer(&mut *out, &S { page: p.number, kind: "segment", segment: s })?;
+        out.write_all(b"\n")?;
+    }
+    for d in &p.diagnostics {
+        eprintln!("gongkai: page {}: {}", d.page, d.message);
+    }
+    Ok(())
+}
+
+fn report_failures(file: &std::path::Path, failed: &[(usize, PdfError)]) -> ExitCode {
+    if failed.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let list: Vec<String> = failed.iter().map(|(n, _)| n.to_string()).collect();
+    for (n, e) in failed {
+        eprintln!("gongkai: {}: page {n} failed: {e}", file.display());
+    }
+    eprintln!("gongkai: {}: {} page(s) failed: {}", file.display(), failed.len(), list.join(", "));
+    ExitCode::from(1)
+}
