@@ -12,7 +12,11 @@ use gongkai::layout;
 use gongkai::pdf::{Page, PdfDocument, PdfError};
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Chinese government budget and final-account disclosures → validated JSON")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Chinese government budget and final-account disclosures → validated JSON"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -99,13 +103,13 @@ type PageResult = (usize, Result<Page, PdfError>);
 fn read_pages(doc: &PdfDocument, only: Option<usize>) -> Result<Vec<PageResult>> {
     let numbers: Vec<usize> = match only {
         Some(n) if n >= 1 && n <= doc.page_count() => vec![n],
-        Some(n) => anyhow::bail!("page {n} does not exist (document has {} pages)", doc.page_count()),
+        Some(n) => anyhow::bail!(
+            "page {n} does not exist (document has {} pages)",
+            doc.page_count()
+        ),
         None => (1..=doc.page_count()).collect(),
     };
-    Ok(numbers
-        .into_par_iter()
-        .map(|n| (n, doc.page(n)))
-        .collect())
+    Ok(numbers.into_par_iter().map(|n| (n, doc.page(n))).collect())
 }
 
 fn write_glyphs(out: &mut impl Write, p: &Page) -> Result<()> {
@@ -127,12 +131,31 @@ fn write_glyphs(out: &mut impl Write, p: &Page) -> Result<()> {
         segment: &'a gongkai::pdf::Segment,
     }
     for g in &p.glyphs {
-        let font_name = p.fonts.get(g.font as usize).map(|f| f.name.as_str()).unwrap_or("");
-        serde_json::to_writer(&mut *out, &G { page: p.number, kind: "glyph", glyph: g, font_name })?;
+        let font_name = p
+            .fonts
+            .get(g.font as usize)
+            .map(|f| f.name.as_str())
+            .unwrap_or("");
+        serde_json::to_writer(
+            &mut *out,
+            &G {
+                page: p.number,
+                kind: "glyph",
+                glyph: g,
+                font_name,
+            },
+        )?;
         out.write_all(b"\n")?;
     }
     for s in &p.segments {
-        serde_json::to_writer(&mut *out, &S { page: p.number, kind: "segment", segment: s })?;
+        serde_json::to_writer(
+            &mut *out,
+            &S {
+                page: p.number,
+                kind: "segment",
+                segment: s,
+            },
+        )?;
         out.write_all(b"\n")?;
     }
     for d in &p.diagnostics {
@@ -149,6 +172,11 @@ fn report_failures(file: &std::path::Path, failed: &[(usize, PdfError)]) -> Exit
     for (n, e) in failed {
         eprintln!("gongkai: {}: page {n} failed: {e}", file.display());
     }
-    eprintln!("gongkai: {}: {} page(s) failed: {}", file.display(), failed.len(), list.join(", "));
+    eprintln!(
+        "gongkai: {}: {} page(s) failed: {}",
+        file.display(),
+        failed.len(),
+        list.join(", ")
+    );
     ExitCode::from(1)
 }

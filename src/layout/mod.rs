@@ -50,7 +50,12 @@ fn rotate_box(g: &Glyph, page: &Page) -> [f64; 4] {
     let [x0, y0, x1, y1] = g.bbox;
     match g.dir {
         90 => [y0, page.width - x1, y1, page.width - x0],
-        180 => [page.width - x1, page.height - y1, page.width - x0, page.height - y0],
+        180 => [
+            page.width - x1,
+            page.height - y1,
+            page.width - x0,
+            page.height - y0,
+        ],
         270 => [page.height - y1, x0, page.height - y0, x1],
         _ => [x0, y0, x1, y1],
     }
@@ -94,7 +99,8 @@ fn lines_of(mut placed: Vec<Placed>) -> Vec<Line> {
     for p in placed {
         let h = (p.bottom - p.top).max(0.1);
         let c = center(&p);
-        let joins = !band_center.is_nan() && (c - band_center).abs() <= 0.5 * h.min(band_height).max(0.1);
+        let joins =
+            !band_center.is_nan() && (c - band_center).abs() <= 0.5 * h.min(band_height).max(0.1);
         if joins {
             if let Some(g) = groups.last_mut() {
                 g.push(p);
@@ -131,16 +137,22 @@ fn make_line(mut glyphs: Vec<Placed>) -> Line {
             w.bbox[2] = w.bbox[2].max(p.x1);
             w.bbox[3] = w.bbox[3].max(p.bottom);
         }
-        prev_x1 = if prev_x1.is_nan() { p.x1 } else { prev_x1.max(p.x1) };
+        prev_x1 = if prev_x1.is_nan() {
+            p.x1
+        } else {
+            prev_x1.max(p.x1)
+        };
     }
-    let bbox = words.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, w| {
-        [
-            b[0].min(w.bbox[0]),
-            b[1].min(w.bbox[1]),
-            b[2].max(w.bbox[2]),
-            b[3].max(w.bbox[3]),
-        ]
-    });
+    let bbox = words
+        .iter()
+        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, w| {
+            [
+                b[0].min(w.bbox[0]),
+                b[1].min(w.bbox[1]),
+                b[2].max(w.bbox[2]),
+                b[3].max(w.bbox[3]),
+            ]
+        });
     Line { words, bbox }
 }
 
@@ -171,7 +183,12 @@ fn display_width(s: &str) -> usize {
 pub fn render_text(page: &Page) -> String {
     let lines = lines(page);
     // One column = half the median glyph size (a CJK glyph is two columns wide).
-    let mut sizes: Vec<f64> = page.glyphs.iter().map(|g| g.size).filter(|s| *s > 0.5).collect();
+    let mut sizes: Vec<f64> = page
+        .glyphs
+        .iter()
+        .map(|g| g.size)
+        .filter(|s| *s > 0.5)
+        .collect();
     sizes.sort_by(f64::total_cmp);
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0);
     let unit = median / 2.0;
@@ -252,7 +269,10 @@ mod tests {
         let t = render_text(&p);
         let first = t.lines().next().unwrap_or("");
         assert!(first.trim_start().starts_with("合计"));
-        assert!(first.contains("合计     "), "columns separated by a run of spaces: {first:?}");
+        assert!(
+            first.contains("合计     "),
+            "columns separated by a run of spaces: {first:?}"
+        );
         assert_eq!(display_width("合计12"), 6);
     }
 }

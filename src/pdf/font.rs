@@ -178,7 +178,11 @@ impl Font {
             d.get(k).ok().map(|o| pdf.resolve(o).clone())
         };
         let subtype = get(dict, b"Subtype")
-            .and_then(|o| o.as_name().ok().map(|n| String::from_utf8_lossy(n).into_owned()))
+            .and_then(|o| {
+                o.as_name()
+                    .ok()
+                    .map(|n| String::from_utf8_lossy(n).into_owned())
+            })
             .unwrap_or_default();
         let base_name = get(dict, b"BaseFont")
             .and_then(|o| o.as_name().ok().map(font_name_text))
@@ -287,7 +291,8 @@ impl Font {
                     Object::Integer(i) => code = *i,
                     Object::Real(r) => code = *r as i64,
                     Object::Name(n) => {
-                        if let Some(slot) = usize::try_from(code).ok().and_then(|c| names.get_mut(c))
+                        if let Some(slot) =
+                            usize::try_from(code).ok().and_then(|c| names.get_mut(c))
                         {
                             *slot = Some(String::from_utf8_lossy(n).into_owned());
                         }
@@ -362,9 +367,19 @@ impl Font {
         let gbk = to_unicode.is_none()
             && !is_type3
             && is_chinese_font_name(&base_name)
-            && matches!(encoding_desc.as_str(), "" | "WinAnsiEncoding" | "StandardEncoding");
+            && matches!(
+                encoding_desc.as_str(),
+                "" | "WinAnsiEncoding" | "StandardEncoding"
+            );
         if gbk {
-            encoding_desc = format!("{} (GBK bytes)", if encoding_desc.is_empty() { "none" } else { &encoding_desc });
+            encoding_desc = format!(
+                "{} (GBK bytes)",
+                if encoding_desc.is_empty() {
+                    "none"
+                } else {
+                    &encoding_desc
+                }
+            );
         }
         let (ascent, descent) = metrics(pdf, descriptor, matrix_y / 0.001);
         if table.iter().all(Option::is_none) && to_unicode.is_none() && !gbk {
@@ -411,7 +426,9 @@ impl Font {
                 } else if let Some(c) = cmap::predefined(&name) {
                     CodeMap::Predefined(c)
                 } else {
-                    warnings.push(format!("predefined CMap {name} not supported; using Identity"));
+                    warnings.push(format!(
+                        "predefined CMap {name} not supported; using Identity"
+                    ));
                     CodeMap::Identity
                 }
             }
@@ -609,9 +626,7 @@ impl Font {
                                     Some(map) => map.get(cid as usize).copied(),
                                     None => u16::try_from(cid).ok(),
                                 };
-                                text = gid
-                                    .and_then(|g| gid_unicode.get(&g))
-                                    .map(|c| c.to_string());
+                                text = gid.and_then(|g| gid_unicode.get(&g)).map(|c| c.to_string());
                             }
                         }
                     }
@@ -684,7 +699,10 @@ fn parse_w_array(pdf: &PdfDocument, w: &[Object], out: &mut HashMap<u32, f64>) {
             }
             Some(o) => {
                 let last = num(o).unwrap_or(first);
-                let v = w.get(i + 2).and_then(|o| num(pdf.resolve(o))).unwrap_or(1000.0);
+                let v = w
+                    .get(i + 2)
+                    .and_then(|o| num(pdf.resolve(o)))
+                    .unwrap_or(1000.0);
                 let (a, b) = (first.max(0.0) as u32, last.max(0.0) as u32);
                 if b >= a && (b - a) < MAX_ENTRIES as u32 {
                     for c in a..=b {

@@ -10,7 +10,9 @@ use lopdf::{Dictionary, Object, ObjectId};
 use super::font::{DecodedChar, Font};
 use super::lexer::{Lexer, Operand};
 use super::normalize::normalize;
-use super::{Diagnostic, FontInfo, Glyph, Page, PageRef, PdfDocument, PdfError, Segment, SegmentKind};
+use super::{
+    Diagnostic, FontInfo, Glyph, Page, PageRef, PdfDocument, PdfError, Segment, SegmentKind,
+};
 
 /// Affine matrix `[a b c d e f]`, row-vector convention of the PDF spec: p' = p × M.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,15 +122,38 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
     let m = pref.media_box;
     let c = pref
         .crop_box
-        .map(|c| [c[0].max(m[0]), c[1].max(m[1]), c[2].min(m[2]), c[3].min(m[3])])
+        .map(|c| {
+            [
+                c[0].max(m[0]),
+                c[1].max(m[1]),
+                c[2].min(m[2]),
+                c[3].min(m[3]),
+            ]
+        })
         .filter(|c| c[2] - c[0] > 1.0 && c[3] - c[1] > 1.0)
         .unwrap_or(m);
     let [llx, lly, urx, ury] = c;
     let (device, width, height) = match pref.rotate {
-        90 => (Matrix([0.0, 1.0, 1.0, 0.0, -lly, -llx]), ury - lly, urx - llx),
-        180 => (Matrix([-1.0, 0.0, 0.0, 1.0, urx, -lly]), urx - llx, ury - lly),
-        270 => (Matrix([0.0, -1.0, -1.0, 0.0, ury, urx]), ury - lly, urx - llx),
-        _ => (Matrix([1.0, 0.0, 0.0, -1.0, -llx, ury]), urx - llx, ury - lly),
+        90 => (
+            Matrix([0.0, 1.0, 1.0, 0.0, -lly, -llx]),
+            ury - lly,
+            urx - llx,
+        ),
+        180 => (
+            Matrix([-1.0, 0.0, 0.0, 1.0, urx, -lly]),
+            urx - llx,
+            ury - lly,
+        ),
+        270 => (
+            Matrix([0.0, -1.0, -1.0, 0.0, ury, urx]),
+            ury - lly,
+            urx - llx,
+        ),
+        _ => (
+            Matrix([1.0, 0.0, 0.0, -1.0, -llx, ury]),
+            urx - llx,
+            ury - lly,
+        ),
     };
     let doc = pdf.lopdf();
     let mut content = Vec::new();
@@ -272,7 +297,9 @@ impl<'a> Interp<'a> {
         }
         if self.duplicates > 0 {
             let n = self.duplicates;
-            self.diag(format!("{n} glyph(s) drawn twice at the same place (fake bold) dropped"));
+            self.diag(format!(
+                "{n} glyph(s) drawn twice at the same place (fake bold) dropped"
+            ));
         }
     }
 
@@ -544,7 +571,9 @@ impl<'a> Interp<'a> {
     }
 
     fn close_path(&mut self) {
-        let Some(sp) = self.path.last_mut() else { return };
+        let Some(sp) = self.path.last_mut() else {
+            return;
+        };
         if sp.from_re {
             return;
         }
@@ -643,9 +672,13 @@ impl<'a> Interp<'a> {
     }
 
     fn ext_gstate(&mut self, ops: &[Operand], resources: &Dictionary) {
-        let Some(Operand::Name(name)) = ops.last() else { return };
+        let Some(Operand::Name(name)) = ops.last() else {
+            return;
+        };
         let pdf = self.pdf;
-        let Some(gs) = dict_entry(pdf, resources, b"ExtGState", name) else { return };
+        let Some(gs) = dict_entry(pdf, resources, b"ExtGState", name) else {
+            return;
+        };
         let Ok(gs) = gs.as_dict() else { return };
         if let Ok(lw) = gs.get(b"LW") {
             if let Some(v) = obj_num(pdf.resolve(lw)) {
@@ -653,7 +686,9 @@ impl<'a> Interp<'a> {
             }
         }
         if let Ok(Object::Array(f)) = gs.get(b"Font").map(|o| pdf.resolve(o)) {
-            if let (Some(fo), Some(size)) = (f.first(), f.get(1).and_then(|o| obj_num(pdf.resolve(o)))) {
+            if let (Some(fo), Some(size)) =
+                (f.first(), f.get(1).and_then(|o| obj_num(pdf.resolve(o))))
+            {
                 let font = pdf.font(fo);
                 self.gs.font = Some(font);
                 self.gs.font_size = size;
@@ -722,7 +757,12 @@ impl<'a> Interp<'a> {
                 .then(&self.tm)
                 .then(&self.gs.ctm)
                 .then(&self.device);
-            let spacing = self.gs.char_spacing + if ch.is_space_byte { self.gs.word_spacing } else { 0.0 };
+            let spacing = self.gs.char_spacing
+                + if ch.is_space_byte {
+                    self.gs.word_spacing
+                } else {
+                    0.0
+                };
             if font.vertical {
                 self.place_glyph(ch, &font, font_idx, &trm, true, max_glyphs);
                 let ty = -(fs) - spacing;
@@ -750,7 +790,12 @@ impl<'a> Interp<'a> {
         }
         let (w, asc, desc) = (ch.width.max(0.0), font.ascent, font.descent);
         let corners = if vertical {
-            [(-0.5, -1.0 + 0.12), (0.5, -1.0 + 0.12), (-0.5, 0.12), (0.5, 0.12)]
+            [
+                (-0.5, -1.0 + 0.12),
+                (0.5, -1.0 + 0.12),
+                (-0.5, 0.12),
+                (0.5, 0.12),
+            ]
         } else {
             [(0.0, desc), (w, desc), (0.0, asc), (w, asc)]
         };
@@ -780,9 +825,10 @@ impl<'a> Interp<'a> {
                 "\u{fffd}".to_string()
             }
         };
-        // Drop glyphs whose centre is off the visible page (pdftotext does the same).
-        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-        if cx < 0.0 || cy < 0.0 || cx > self.width || cy > self.height {
+        // Drop glyphs drawn off the visible page: baseline origin past the right or bottom edge, or
+        // the whole box before the left or top edge (the test pdftotext applies, so that text pushed
+        // below the page by an overflowing paragraph is not read as content).
+        if origin.0 > self.width || origin.1 > self.height || x1 < 0.0 || y1 < 0.0 {
             self.off_page += 1;
             return;
         }
@@ -840,10 +886,18 @@ impl<'a> Interp<'a> {
             .ok()
             .map(|o| pdf.resolve(o))
             .and_then(|o| o.as_dict().ok());
-        let Some(obj) = xobjects.and_then(|d| d.get(name).ok()) else { return };
+        let Some(obj) = xobjects.and_then(|d| d.get(name).ok()) else {
+            return;
+        };
         let id = obj.as_reference().ok();
-        let Ok(stream) = pdf.resolve(obj).as_stream() else { return };
-        let subtype = stream.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
+        let Ok(stream) = pdf.resolve(obj).as_stream() else {
+            return;
+        };
+        let subtype = stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| o.as_name().ok());
         if subtype == Some(b"Image".as_slice()) {
             self.images += 1;
             return;
@@ -932,12 +986,19 @@ fn axis_rect(points: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
     };
     let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
     let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
-    let (x0, x1) = (xs.iter().cloned().fold(f64::MAX, f64::min), xs.iter().cloned().fold(f64::MIN, f64::max));
-    let (y0, y1) = (ys.iter().cloned().fold(f64::MAX, f64::min), ys.iter().cloned().fold(f64::MIN, f64::max));
+    let (x0, x1) = (
+        xs.iter().cloned().fold(f64::MAX, f64::min),
+        xs.iter().cloned().fold(f64::MIN, f64::max),
+    );
+    let (y0, y1) = (
+        ys.iter().cloned().fold(f64::MAX, f64::min),
+        ys.iter().cloned().fold(f64::MIN, f64::max),
+    );
     let eps = 0.01;
     // Every corner must lie on the box's corners.
     let on_corner = pts.iter().all(|&(x, y)| {
-        ((x - x0).abs() < eps || (x - x1).abs() < eps) && ((y - y0).abs() < eps || (y - y1).abs() < eps)
+        ((x - x0).abs() < eps || (x - x1).abs() < eps)
+            && ((y - y0).abs() < eps || (y - y1).abs() < eps)
     });
     on_corner.then_some((x0, y0, x1, y1))
 }
@@ -961,6 +1022,9 @@ mod tests {
             axis_rect(&[(0.0, 0.0), (5.0, 0.0), (5.0, 1.0), (0.0, 1.0)]),
             Some((0.0, 0.0, 5.0, 1.0))
         );
-        assert_eq!(axis_rect(&[(0.0, 0.0), (5.0, 1.0), (5.0, 2.0), (0.0, 1.0)]), None);
+        assert_eq!(
+            axis_rect(&[(0.0, 0.0), (5.0, 1.0), (5.0, 2.0), (0.0, 1.0)]),
+            None
+        );
     }
 }

@@ -373,7 +373,12 @@ pub fn decode_text_string(s: &[u8]) -> String {
     if let Some(rest) = s.strip_prefix(&[0xfe, 0xff]) {
         let units: Vec<u16> = rest
             .chunks(2)
-            .map(|c| u16::from_be_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+            .map(|c| {
+                u16::from_be_bytes([
+                    c.first().copied().unwrap_or(0),
+                    c.get(1).copied().unwrap_or(0),
+                ])
+            })
             .collect();
         return String::from_utf16_lossy(&units);
     }
@@ -413,7 +418,12 @@ fn rect(doc: &lopdf::Document, o: &Object) -> Option<[f64; 4]> {
         }
     }
     // Normalize corners.
-    Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+    Some([
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ])
 }
 
 /// Walk the page tree (iteratively, with a visited set) resolving inherited attributes.
