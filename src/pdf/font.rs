@@ -144,7 +144,7 @@ pub fn is_chinese_font_name(name: &str) -> bool {
         .collect();
     // Drop a subset prefix "ABCDEF+".
     let lower = match lower.find('+') {
-        Some(i) if i == 6 => lower.get(7..).unwrap_or("").to_string(),
+        Some(6) => lower.get(7..).unwrap_or("").to_string(),
         _ => lower,
     };
     CHINESE_FONT_MARKERS.iter().any(|m| lower.contains(m))
@@ -487,18 +487,15 @@ impl Font {
                 .get(b"FontDescriptor")
                 .ok()
                 .and_then(|o| pdf.resolve(o).as_dict().ok());
-            match desc.get(b"CIDToGIDMap").ok().map(|o| pdf.resolve(o)) {
-                Some(Object::Stream(s)) => {
-                    if let Ok(b) = pdf.stream_bytes(s) {
-                        cid_to_gid = Some(
-                            b.chunks_exact(2)
-                                .take(1 << 20)
-                                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                                .collect(),
-                        );
-                    }
+            if let Some(Object::Stream(s)) = desc.get(b"CIDToGIDMap").ok().map(|o| pdf.resolve(o)) {
+                if let Ok(b) = pdf.stream_bytes(s) {
+                    cid_to_gid = Some(
+                        b.chunks_exact(2)
+                            .take(1 << 20)
+                            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                            .collect(),
+                    );
                 }
-                _ => {}
             }
             let tt = descriptor
                 .and_then(|d| d.get(b"FontFile2").ok())
@@ -564,7 +561,7 @@ impl Font {
                         }
                     }
                     let code = u32::from(b);
-                    let mut text = self.from_to_unicode(code, 1);
+                    let mut text = self.via_to_unicode(code, 1);
                     if text.is_none() {
                         text = table.get(b as usize).cloned().flatten();
                     }
@@ -612,7 +609,7 @@ impl Font {
                         CodeMap::Predefined(c) => cid_of(c, code, len),
                         CodeMap::Embedded(c) => cid_of(c, code, len),
                     };
-                    let mut text = self.from_to_unicode(code, len);
+                    let mut text = self.via_to_unicode(code, len);
                     if text.is_none() && *unicode_codes {
                         text = utf16_code(code, len);
                     }
@@ -646,7 +643,7 @@ impl Font {
     }
 
     /// ToUnicode lookup; `begincidrange`-style entries in a ToUnicode CMap hold code points.
-    fn from_to_unicode(&self, code: u32, len: usize) -> Option<String> {
+    fn via_to_unicode(&self, code: u32, len: usize) -> Option<String> {
         let tu = self.to_unicode.as_ref()?;
         let t = match tu.lookup(code, len)? {
             Target::Unicode(s) => s,
@@ -784,9 +781,8 @@ impl TrueTypeTables {
             .table(Tag::from_bytes(b"post"))
             .and_then(ttf_parser::post::Table::parse)
         {
-            let mut it = post.names();
             let mut gid: u16 = 0;
-            while let Some(name) = it.next() {
+            for name in post.names() {
                 gid_by_name.entry(name.to_string()).or_insert(gid);
                 gid = gid.saturating_add(1);
                 if gid == u16::MAX {

@@ -316,7 +316,7 @@ impl<'a> Interp<'a> {
             ));
             return true;
         }
-        if self.ops % 1024 == 0 {
+        if self.ops.is_multiple_of(1024) {
             if let Some(d) = limits.deadline {
                 if Instant::now() > d {
                     self.stopped = Some("timeout".into());
@@ -346,11 +346,7 @@ impl<'a> Interp<'a> {
 
     fn operation(&mut self, op: &[u8], ops: &[Operand], resources: &Dictionary, depth: usize) {
         match op {
-            b"q" => {
-                if self.stack.len() < 256 {
-                    self.stack.push(self.gs.clone());
-                }
-            }
+            b"q" if self.stack.len() < 256 => self.stack.push(self.gs.clone()),
             b"Q" => {
                 if let Some(gs) = self.stack.pop() {
                     self.gs = gs;

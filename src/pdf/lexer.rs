@@ -294,8 +294,7 @@ impl<'a> Lexer<'a> {
     /// Read a composite object (after its opening token), bounded in depth.
     fn composite(&mut self, is_array: bool, depth: usize) -> Operand {
         let mut items: Vec<Operand> = Vec::new();
-        loop {
-            let Some(tok) = self.token() else { break };
+        while let Some(tok) = self.token() {
             match tok {
                 Tok::Operand(o) => {
                     if items.len() < MAX_OPERANDS {
@@ -398,7 +397,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 Tok::ArrayEnd | Tok::DictEnd => {}
-                Tok::Keyword(k) if k.is_empty() => {}
+                Tok::Keyword([]) => {}
                 Tok::Keyword(b"BI") => {
                     // Inline image: key/value pairs up to ID, then binary data up to EI.
                     self.operands.clear();
