@@ -12,7 +12,10 @@ fn page_one(file: &str) -> (String, Vec<String>) {
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let doc = PdfDocument::load(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
     let page = doc.page(1).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let text: String = render_text(&page).chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = render_text(&page)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let encodings = page.fonts.iter().map(|f| f.encoding.clone()).collect();
     (text, encodings)
 }
@@ -39,7 +42,11 @@ fn xiaobiaosong_gbk_bytes_in_winansi_font() {
 
 #[test]
 fn predefined_gbk_euc_h() {
-    check("issue2128r.pdf", "浅谈校长的魅力山西省闻喜县诚镇初中李新录", "GBK-EUC-H");
+    check(
+        "issue2128r.pdf",
+        "浅谈校长的魅力山西省闻喜县诚镇初中李新录",
+        "GBK-EUC-H",
+    );
 }
 
 #[test]
@@ -50,7 +57,11 @@ fn predefined_unigb_utf16_h() {
 #[test]
 fn identity_h_with_to_unicode() {
     // Full-width colon and parentheses are folded by NFKC.
-    check("issue_566_test_2.pdf", "甲方:中国饮料有限公司(盖章)", "Identity-H");
+    check(
+        "issue_566_test_2.pdf",
+        "甲方:中国饮料有限公司(盖章)",
+        "Identity-H",
+    );
 }
 
 #[test]

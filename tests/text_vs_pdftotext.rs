@@ -9,7 +9,12 @@ use std::process::Command;
 fn corpus_text_matches_pdftotext() {
     let out = std::env::temp_dir().join(format!("gongkai-compare-{}.json", std::process::id()));
     let status = Command::new("python3")
-        .args(["scripts/compare-text.py", "--gongkai", env!("CARGO_BIN_EXE_gongkai"), "--json"])
+        .args([
+            "scripts/compare-text.py",
+            "--gongkai",
+            env!("CARGO_BIN_EXE_gongkai"),
+            "--json",
+        ])
         .arg(&out)
         .arg("../shared/corpus/real")
         .status()
