@@ -31,6 +31,16 @@ enum Command {
         #[arg(long)]
         page: Option<usize>,
     },
+    /// Show the layout stage for a page: lines outside tables and the ruled grids with their cells.
+    Layout {
+        file: PathBuf,
+        /// Page (1-based).
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Also write an SVG of glyph boxes, ruling lines and detected cells to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
     /// Print the text in reading order, columns separated by runs of spaces; pages end with a form feed.
     Text {
         file: PathBuf,
@@ -67,6 +77,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
+            Ok(report_failures(&file, &failed))
+        }
+        Command::Layout { file, page, svg } => {
+            let doc = open(&file)?;
+            let pages = read_pages(&doc, Some(page))?;
+            let mut failed = Vec::new();
+            for (n, p) in pages {
+                match p {
+                    Ok(p) => {
+                        let lay = layout::analyze(&p);
+                        print!("{}", layout::render::layout_text(&lay));
+                        if let Some(path) = &svg {
+                            std::fs::write(path, layout::render::svg(&p, &lay))
+                                .with_context(|| format!("cannot write {}", path.display()))?;
+                        }
+                    }
+                    Err(e) => failed.push((n, e)),
+                }
+            }
             Ok(report_failures(&file, &failed))
         }
         Command::Text { file, page } => {

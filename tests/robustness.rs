@@ -623,7 +623,8 @@ fn mutated_corpus_never_crashes_or_hangs() {
     });
     let elapsed = started.elapsed();
     let results = results.into_inner().unwrap();
-    let failures = failures.into_inner().unwrap();
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort();
 
     // Summary: exit codes per mutation kind, and the slowest run.
     println!(

@@ -4,7 +4,57 @@
 //! Tolerances are relative to the glyphs' font size, so the same code serves 9 pt table cells and
 //! 22 pt titles, A4 portrait and A3 landscape.
 
+pub mod grid;
+pub mod render;
+
 use crate::pdf::{Glyph, Page};
+
+pub use grid::{Cell, Grid};
+
+/// What the layout stage produced for one page: ruled grids, and the lines of text outside them.
+#[derive(Debug, Clone)]
+pub struct PageLayout {
+    pub page: usize,
+    pub width: f64,
+    pub height: f64,
+    pub lines: Vec<Line>,
+    pub grids: Vec<Grid>,
+}
+
+/// Lines and grids of a page.
+pub fn analyze(page: &Page) -> PageLayout {
+    let (grids, used) = grid::grids(page);
+    let rest: Vec<&Glyph> = page
+        .glyphs
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(g, _)| g)
+        .collect();
+    PageLayout {
+        page: page.number,
+        width: page.width,
+        height: page.height,
+        lines: lines_from(&rest, page.width, page.height),
+        grids,
+    }
+}
+
+/// Text of a set of glyphs (a table cell): lines in reading order joined without a separator, except
+/// a space between two ASCII letters or digits (wrapped CJK names must come out unbroken).
+pub fn join_glyph_lines(glyphs: &[&Glyph]) -> String {
+    let mut out = String::new();
+    for line in lines_from(glyphs, 0.0, 0.0) {
+        let t = line.text();
+        if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next()) {
+            if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+                out.push(' ');
+            }
+        }
+        out.push_str(&t);
+    }
+    out
+}
 
 /// A run of glyphs on one line without a visible gap.
 #[derive(Debug, Clone)]
@@ -46,17 +96,12 @@ struct Placed<'a> {
     bottom: f64,
 }
 
-fn rotate_box(g: &Glyph, page: &Page) -> [f64; 4] {
+fn rotate_box(g: &Glyph, width: f64, height: f64) -> [f64; 4] {
     let [x0, y0, x1, y1] = g.bbox;
     match g.dir {
-        90 => [y0, page.width - x1, y1, page.width - x0],
-        180 => [
-            page.width - x1,
-            page.height - y1,
-            page.width - x0,
-            page.height - y0,
-        ],
-        270 => [page.height - y1, x0, page.height - y0, x1],
+        90 => [y0, width - x1, y1, width - x0],
+        180 => [width - x1, height - y1, width - x0, height - y0],
+        270 => [height - y1, x0, height - y0, x1],
         _ => [x0, y0, x1, y1],
     }
 }
@@ -64,14 +109,18 @@ fn rotate_box(g: &Glyph, page: &Page) -> [f64; 4] {
 /// Group a page's glyphs into lines in reading order (top to bottom, then left to right).
 /// Text in other directions (rotated table headers, vertical stamps) follows the horizontal text.
 pub fn lines(page: &Page) -> Vec<Line> {
+    let all: Vec<&Glyph> = page.glyphs.iter().collect();
+    lines_from(&all, page.width, page.height)
+}
+
+fn lines_from(glyphs: &[&Glyph], width: f64, height: f64) -> Vec<Line> {
     let mut out = Vec::new();
     for dir in [0u16, 90, 270, 180] {
-        let placed: Vec<Placed> = page
-            .glyphs
+        let placed: Vec<Placed> = glyphs
             .iter()
             .filter(|g| g.dir == dir)
             .map(|g| {
-                let [x0, top, x1, bottom] = rotate_box(g, page);
+                let [x0, top, x1, bottom] = rotate_box(g, width, height);
                 Placed {
                     g,
                     x0,
