@@ -31,6 +31,20 @@ enum Command {
         #[arg(long)]
         page: Option<usize>,
     },
+    /// Extract a disclosure (PDF or tab-separated text) to JSON.
+    Extract {
+        file: PathBuf,
+        /// Write the JSON here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Show the recognized tables as text grids (debugging the tables stage).
+    Tables {
+        file: PathBuf,
+        /// Only tables that start on this page.
+        #[arg(long)]
+        page: Option<usize>,
+    },
     /// Show the layout stage for a page: lines outside tables and the ruled grids with their cells.
     Layout {
         file: PathBuf,
@@ -78,6 +92,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
             Ok(report_failures(&file, &failed))
+        }
+        Command::Extract { file, output } => {
+            let d = gongkai::extract::extract_file(&file, &Default::default())
+                .with_context(|| format!("{}", file.display()))?;
+            let json = serde_json::to_string_pretty(&d)?;
+            match output {
+                Some(path) => std::fs::write(&path, json + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tables { file, page } => {
+            let d = gongkai::extract::extract_file(&file, &Default::default())
+                .with_context(|| format!("{}", file.display()))?;
+            print!("{}", gongkai::tables::render::tables_text(&d, page));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Layout { file, page, svg } => {
             let doc = open(&file)?;

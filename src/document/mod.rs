@@ -1,0 +1,376 @@
+//! The `document` stage: across pages, the document's kind, year and unit; each table's title,
+//! label, amount unit and page span, with tables continued over pages joined and their repeated
+//! headers dropped. PDF layouts and plain-text input both arrive here as [`Block`]s.
+
+pub mod lines;
+pub mod text_input;
+
+use std::collections::HashMap;
+
+use crate::layout::PageLayout;
+use crate::model::{Diagnostic, DocumentKind};
+use lines::LineKind;
+
+/// One slot of a dense table row (one per grid column).
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub text: String,
+    /// Cell identity within its table piece: merged cells share it.
+    pub id: usize,
+    /// This row / column is where the (possibly merged) cell starts.
+    pub first_row: bool,
+    pub first_col: bool,
+    /// Horizontal extent of the column (PDF input), to realign continued pieces.
+    pub x: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub slots: Vec<Slot>,
+    pub page: usize,
+    pub bbox: Option<[f64; 4]>,
+}
+
+impl RawRow {
+    /// Texts of the cells starting in this row, joined (for comparing repeated headers).
+    pub fn signature(&self) -> String {
+        self.slots
+            .iter()
+            .filter(|s| s.first_col)
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+    pub fn is_blank(&self) -> bool {
+        self.slots.iter().all(|s| s.text.trim().is_empty())
+    }
+}
+
+/// A table as it appears on one page (a ruled grid, or a run of tab-separated lines).
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub page: usize,
+    pub rows: Vec<RawRow>,
+    /// Column boundaries (PDF input).
+    pub xs: Option<Vec<f64>>,
+    /// Merged cells are explicit (ruled PDF grid); plain text needs them inferred.
+    pub explicit_merges: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextLine {
+    pub text: String,
+    pub page: usize,
+    pub bbox: Option<[f64; 4]>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Line(TextLine),
+    Table(RawTable),
+}
+
+/// A table assembled across pages, before recognition.
+#[derive(Debug, Clone, Default)]
+pub struct TableDraft {
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub unit: Option<String>,
+    pub pages: Vec<usize>,
+    pub rows: Vec<RawRow>,
+    pub explicit_merges: bool,
+    pub notes: Vec<String>,
+    xs: Option<Vec<f64>>,
+}
+
+/// Document-level facts and the assembled tables.
+#[derive(Debug, Clone)]
+pub struct DocumentDraft {
+    pub kind: DocumentKind,
+    pub fiscal_year: Option<i32>,
+    pub unit_name: Option<String>,
+    pub title: Option<String>,
+    /// Every line outside tables, in order (the narrative stage reads these).
+    pub lines: Vec<TextLine>,
+    pub tables: Vec<TableDraft>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Blocks of a PDF: per page, lines and grids interleaved by vertical position.
+pub fn blocks_from_layouts(layouts: &[PageLayout]) -> Vec<Block> {
+    let mut out = Vec::new();
+    for lay in layouts {
+        let mut items: Vec<(f64, Block)> = Vec::new();
+        for l in &lay.lines {
+            items.push((
+                l.bbox[1],
+                Block::Line(TextLine {
+                    text: l.text(),
+                    page: lay.page,
+                    bbox: Some(l.bbox),
+                }),
+            ));
+        }
+        for g in &lay.grids {
+            items.push((g.bbox[1], Block::Table(raw_from_grid(g))));
+        }
+        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out.extend(items.into_iter().map(|(_, b)| b));
+    }
+    out
+}
+
+fn raw_from_grid(g: &crate::layout::Grid) -> RawTable {
+    let m = g.matrix();
+    let mut rows = Vec::new();
+    for (r, row) in m.iter().enumerate() {
+        let mut slots = Vec::with_capacity(row.len());
+        for (k, slot) in row.iter().enumerate() {
+            let x = match (g.xs.get(k), g.xs.get(k + 1)) {
+                (Some(&a), Some(&b)) => Some((a, b)),
+                _ => None,
+            };
+            match slot.and_then(|i| g.cells.get(i).map(|c| (i, c))) {
+                Some((i, c)) => slots.push(Slot {
+                    text: c.text.clone(),
+                    id: i,
+                    first_row: c.row == r,
+                    first_col: c.col == k,
+                    x,
+                }),
+                None => slots.push(Slot {
+                    text: String::new(),
+                    id: usize::MAX - k,
+                    first_row: true,
+                    first_col: true,
+                    x,
+                }),
+            }
+        }
+        let top = g.ys.get(r).copied().unwrap_or(g.bbox[1]);
+        let bottom = g.ys.get(r + 1).copied().unwrap_or(g.bbox[3]);
+        rows.push(RawRow {
+            slots,
+            page: g.page,
+            bbox: Some([g.bbox[0], top, g.bbox[2], bottom]),
+        });
+    }
+    RawTable {
+        page: g.page,
+        rows,
+        xs: Some(g.xs.clone()),
+        explicit_merges: true,
+    }
+}
+
+/// Assemble tables and document facts from blocks.
+pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
+    let mut doc = DocumentDraft {
+        kind: DocumentKind::Unknown,
+        fiscal_year: None,
+        unit_name: None,
+        title: None,
+        lines: Vec::new(),
+        tables: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    // Context gathered since the last table piece.
+    let mut title: Option<(String, usize)> = None;
+    let mut label: Option<String> = None;
+    let mut unit: Option<String> = None;
+    let mut doc_unit: Option<String> = None;
+    let mut narrative_since_table = 0usize;
+    let mut unit_names: HashMap<String, usize> = HashMap::new();
+    let mut first_unit_name: Vec<String> = Vec::new();
+
+    let mut handle_line = |text: &str,
+                           page: usize,
+                           title: &mut Option<(String, usize)>,
+                           label: &mut Option<String>,
+                           unit: &mut Option<String>,
+                           narrative: &mut usize,
+                           tables: &mut Vec<TableDraft>| {
+        let facts = lines::classify(text);
+        if let Some(u) = &facts.unit {
+            *unit = Some(u.clone());
+        }
+        if let Some(n) = &facts.unit_name {
+            *unit_names.entry(n.clone()).or_insert(0) += 1;
+            if first_unit_name.is_empty() {
+                first_unit_name.push(n.clone());
+            }
+        }
+        if let Some(l) = &facts.label {
+            *label = Some(l.clone());
+        }
+        match facts.kind {
+            LineKind::Title(t) => *title = Some((t, page)),
+            LineKind::Note(n) => {
+                if title.is_none() {
+                    if let Some(t) = tables.last_mut() {
+                        t.notes.push(n);
+                    }
+                }
+            }
+            LineKind::Narrative => {
+                *narrative += 1;
+                // A title is printed right above its table: prose in between means it was a
+                // heading or a table-of-contents entry.
+                *title = None;
+            }
+            LineKind::Meta | LineKind::Other => {}
+        }
+    };
+
+    for block in blocks {
+        match block {
+            Block::Line(l) => {
+                handle_line(&l.text, l.page, &mut title, &mut label, &mut unit, &mut narrative_since_table, &mut doc.tables);
+                doc.lines.push(l);
+            }
+            Block::Table(mut t) => {
+                // Title, label, unit and unit-name rows drawn inside the grid's top rows.
+                while let Some(first) = t.rows.first() {
+                    let text = first
+                        .slots
+                        .iter()
+                        .filter(|s| s.first_col && s.first_row)
+                        .map(|s| s.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if !lines::is_meta_row(&text) {
+                        break;
+                    }
+                    handle_line(&text, t.page, &mut title, &mut label, &mut unit, &mut narrative_since_table, &mut doc.tables);
+                    t.rows.remove(0);
+                }
+                // Notes drawn as the grid's last rows (注：本表无数据).
+                let mut trailing_notes = Vec::new();
+                while let Some(last) = t.rows.last() {
+                    let text: String = last.slots.iter().filter(|s| s.first_col).map(|s| s.text.as_str()).collect();
+                    match lines::classify(&text).kind {
+                        LineKind::Note(n) => {
+                            trailing_notes.push(n);
+                            t.rows.pop();
+                        }
+                        _ => break,
+                    }
+                }
+                if t.rows.iter().all(RawRow::is_blank) {
+                    if let Some(last) = doc.tables.last_mut() {
+                        last.notes.extend(trailing_notes);
+                    }
+                    continue;
+                }
+                if unit.is_some() {
+                    doc_unit = unit.clone();
+                }
+                let continues = title.is_none() && narrative_since_table <= 2 && !doc.tables.is_empty();
+                if continues {
+                    if let Some(last) = doc.tables.last_mut() {
+                        append_piece(last, t);
+                        last.notes.extend(trailing_notes);
+                    }
+                } else {
+                    let (tt, _) = title.take().unzip();
+                    if tt.is_none() {
+                        doc.diagnostics.push(Diagnostic::warning(
+                            "table without a recognizable title",
+                            Some(t.page),
+                        ));
+                    }
+                    let mut draft = TableDraft {
+                        title: tt,
+                        label: label.take(),
+                        unit: unit.clone().or_else(|| doc_unit.clone()),
+                        pages: vec![t.page],
+                        rows: Vec::new(),
+                        explicit_merges: t.explicit_merges,
+                        notes: trailing_notes,
+                        xs: t.xs.clone(),
+                    };
+                    draft.rows = t.rows;
+                    doc.tables.push(draft);
+                }
+                unit = None;
+                label = None;
+                narrative_since_table = 0;
+            }
+        }
+    }
+    lines::document_facts(&mut doc, &unit_names, first_unit_name.first().cloned());
+    doc
+}
+
+/// Append a continuation piece: realign its columns to the table's, drop repeated header rows.
+fn append_piece(draft: &mut TableDraft, mut piece: RawTable) {
+    if !draft.pages.contains(&piece.page) {
+        draft.pages.push(piece.page);
+    }
+    // Repeated header: leading rows identical to the table's leading rows.
+    let mut drop = 0;
+    while drop < piece.rows.len() && drop < draft.rows.len() && drop < 8 {
+        let (Some(a), Some(b)) = (piece.rows.get(drop), draft.rows.get(drop)) else { break };
+        if a.signature() == b.signature() && !a.is_blank() {
+            drop += 1;
+        } else {
+            break;
+        }
+    }
+    piece.rows.drain(..drop);
+    let width = draft.rows.first().map(|r| r.slots.len()).unwrap_or(0);
+    for mut row in piece.rows {
+        if row.slots.len() != width && width > 0 {
+            row = realign(row, draft.xs.as_deref(), width);
+        }
+        draft.rows.push(row);
+    }
+}
+
+/// Map a row with a different column count onto `width` columns by horizontal overlap (PDF), or by
+/// padding / truncating from the right (text).
+fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
+    let mut slots: Vec<Slot> = (0..width)
+        .map(|k| Slot {
+            text: String::new(),
+            id: usize::MAX - 1000 - k,
+            first_row: true,
+            first_col: true,
+            x: xs.and_then(|v| Some((*v.get(k)?, *v.get(k + 1)?))),
+        })
+        .collect();
+    for (i, s) in row.slots.into_iter().enumerate() {
+        if !s.first_col {
+            continue;
+        }
+        let target = match (xs, s.x) {
+            (Some(xs), Some((a, b))) => {
+                let mut best = None;
+                let mut best_overlap = 0.0;
+                for k in 0..width {
+                    if let (Some(&c0), Some(&c1)) = (xs.get(k), xs.get(k + 1)) {
+                        let overlap = b.min(c1) - a.max(c0);
+                        if overlap > best_overlap {
+                            best_overlap = overlap;
+                            best = Some(k);
+                        }
+                    }
+                }
+                best
+            }
+            _ => Some(i.min(width.saturating_sub(1))),
+        };
+        if let Some(slot) = target.and_then(|k| slots.get_mut(k)) {
+            if slot.text.is_empty() {
+                slot.text = s.text;
+            } else if !s.text.is_empty() {
+                slot.text.push_str(&s.text);
+            }
+        }
+    }
+    RawRow {
+        slots,
+        page: row.page,
+        bbox: row.bbox,
+    }
+}

@@ -1,0 +1,246 @@
+//! The whole pipeline for one input: bytes (PDF or plain text) → [`Disclosure`].
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use crate::document::{self, text_input, Block};
+use crate::layout;
+use crate::model::{
+    Amount, Diagnostic, Disclosure, DocumentInfo, DocumentKind, RowRole, Side, Source, Table, TableKind, Totals,
+    SCHEMA_VERSION,
+};
+use crate::pdf::{Limits, PdfDocument, PdfError};
+use crate::tables;
+
+/// Why an input could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    #[error("not a PDF and not UTF-8 text")]
+    UnknownFormat,
+}
+
+/// Options for one extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: Limits,
+}
+
+/// Extract a file.
+pub fn extract_file(path: &Path, opts: &Options) -> Result<Disclosure, ExtractError> {
+    let bytes = std::fs::read(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    extract_bytes(&name, &bytes, opts)
+}
+
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    bytes.get(..bytes.len().min(1024)).is_some_and(|h| h.windows(5).any(|w| w == b"%PDF-"))
+}
+
+/// Extract from bytes; `name` is reported as the source file name.
+pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclosure, ExtractError> {
+    let sha256 = format!("{:x}", Sha256::digest(bytes));
+    let mut diagnostics = Vec::new();
+    let (blocks, source) = if looks_like_pdf(bytes) {
+        let doc = PdfDocument::load_with_limits(bytes, opts.limits.clone())?;
+        for d in &doc.diagnostics {
+            diagnostics.push(Diagnostic::warning(d.clone(), None));
+        }
+        let meta = doc.metadata();
+        let results: Vec<(usize, Result<crate::pdf::Page, PdfError>)> =
+            (1..=doc.page_count()).into_par_iter().map(|n| (n, doc.page(n))).collect();
+        let mut layouts = Vec::new();
+        let mut with_text = 0;
+        let mut scanned = 0;
+        for (n, r) in results {
+            match r {
+                Ok(p) => {
+                    if p.glyphs.is_empty() {
+                        if p.images > 0 {
+                            scanned += 1;
+                        }
+                    } else {
+                        with_text += 1;
+                    }
+                    for d in p.diagnostics.iter().take(5) {
+                        diagnostics.push(Diagnostic::info(d.message.clone(), Some(d.page)));
+                    }
+                    layouts.push(layout::analyze(&p));
+                }
+                Err(PdfError::Timeout) => return Err(PdfError::Timeout.into()),
+                Err(e) => diagnostics.push(Diagnostic::warning(format!("page unreadable: {e}"), Some(n))),
+            }
+        }
+        let text_layer = if with_text == 0 {
+            "none"
+        } else if with_text + scanned < doc.page_count() || scanned > 0 {
+            "partial"
+        } else {
+            "full"
+        };
+        if with_text == 0 {
+            diagnostics.push(Diagnostic::warning(
+                "no text layer: the PDF holds only images (a scan?); OCR it first",
+                None,
+            ));
+        }
+        let source = Source {
+            file: name.to_string(),
+            sha256,
+            pages: Some(doc.page_count()),
+            producer: meta.producer.or(meta.creator),
+            text_layer: text_layer.to_string(),
+        };
+        (document::blocks_from_layouts(&layouts), source)
+    } else {
+        let text = decode_text(bytes).ok_or(ExtractError::UnknownFormat)?;
+        let source = Source {
+            file: name.to_string(),
+            sha256,
+            pages: None,
+            producer: None,
+            text_layer: "text".to_string(),
+        };
+        (text_input::blocks_from_text(&text), source)
+    };
+    Ok(build(blocks, source, diagnostics))
+}
+
+/// UTF-8 (with or without BOM), else GB18030, else not text.
+fn decode_text(bytes: &[u8]) -> Option<String> {
+    let body = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
+    if body.contains(&0) {
+        return None;
+    }
+    if let Ok(s) = std::str::from_utf8(body) {
+        return Some(s.to_string());
+    }
+    let (s, _, bad) = encoding_rs::GB18030.decode(body);
+    (!bad).then(|| s.into_owned())
+}
+
+fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -> Disclosure {
+    let draft = document::assemble(blocks);
+    diagnostics.extend(draft.diagnostics.iter().cloned());
+    let mut tables = Vec::new();
+    for t in &draft.tables {
+        let (table, diags) = tables::recognize(t);
+        diagnostics.extend(diags);
+        tables.push(table);
+    }
+    let kind = draft.kind;
+    if kind == DocumentKind::Unknown && source.text_layer != "none" {
+        diagnostics.push(Diagnostic::warning(
+            "not recognized as a budget or final-account disclosure (no title with 预算/决算 and no known tables)",
+            None,
+        ));
+    }
+    let totals = resolve_totals(&tables);
+    Disclosure {
+        schema_version: SCHEMA_VERSION.to_string(),
+        source,
+        document: DocumentInfo {
+            kind,
+            fiscal_year: draft.fiscal_year,
+            unit_name: draft.unit_name,
+            title: draft.title,
+        },
+        totals,
+        tables,
+        narrative: Default::default(),
+        checks: Vec::new(),
+        diagnostics,
+    }
+}
+
+fn first_table(tables: &[Table], kind: TableKind) -> Option<&Table> {
+    tables.iter().find(|t| t.kind == kind && !t.empty)
+}
+
+fn value(t: &Table, pred: impl Fn(&crate::model::Row) -> bool, key: &str) -> Option<Amount> {
+    t.rows.iter().filter(|r| pred(r)).find_map(|r| r.values.get(key).copied().flatten())
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The headline totals, each from the table that states it (schema.md).
+pub fn resolve_totals(tables: &[Table]) -> Totals {
+    let mut t = Totals::default();
+    if let Some(s) = first_table(tables, TableKind::Summary) {
+        let total_of = |side: Side, word: &str| {
+            value(s, |r| r.side == Some(side) && r.group.is_none() && squash(&r.name).contains(word), "total")
+        };
+        t.income_total = total_of(Side::Income, "总计").or_else(|| total_of(Side::Income, "合计"));
+        t.expenditure_total = total_of(Side::Expenditure, "总计").or_else(|| total_of(Side::Expenditure, "合计"));
+    }
+    let gb = first_table(tables, TableKind::GeneralBudgetExpenditure);
+    if let Some(gb) = gb {
+        let is_total = |r: &crate::model::Row| r.role == RowRole::Total;
+        t.general_budget_expenditure_total = value(gb, is_total, "total");
+        t.general_budget_basic_total = value(gb, is_total, "basic");
+        t.general_budget_project_total = value(gb, is_total, "project");
+    }
+    if t.general_budget_basic_total.is_none() {
+        if let Some(b) = first_table(tables, TableKind::GeneralBudgetBasicExpenditure) {
+            t.general_budget_basic_total = value(b, |r| r.role == RowRole::Total, "total");
+        }
+    }
+    if t.general_budget_project_total.is_none() {
+        if let Some(f) = first_table(tables, TableKind::FiscalAppropriationSummary) {
+            t.general_budget_project_total = value(
+                f,
+                |r| r.side == Some(Side::Expenditure) && squash(&r.name).contains("项目支出"),
+                "general_budget",
+            );
+        }
+    }
+    if let Some(tp) = first_table(tables, TableKind::ThreePublic) {
+        t.three_public_total = three_public_total(tp);
+    }
+    t
+}
+
+/// 因公出国(境) + 公务接待 + 公务用车购置及运行 of the table's first row with figures (this year's
+/// budget), not a 合计 that also adds 会议费 / 培训费.
+fn three_public_total(tp: &Table) -> Option<Amount> {
+    // Items listed down the side: the rows named for each item, "total" column.
+    let by_name = |word: &str| {
+        tp.rows
+            .iter()
+            .find(|r| squash(&r.name).contains(word))
+            .and_then(|r| r.values.get("total").copied().flatten())
+            .map(|a| a.0)
+    };
+    let vehicle = by_name("购置及运行").or_else(|| match (by_name("购置费"), by_name("运行")) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+    });
+    let listed = [by_name("因公出国"), by_name("公务接待"), vehicle];
+    if listed.iter().any(Option::is_some) {
+        return Some(Amount(listed.iter().flatten().copied().sum()));
+    }
+    for r in &tp.rows {
+        let get = |k: &str| r.values.get(k).copied().flatten().map(|a| a.0);
+        let vehicle = get("vehicle").or_else(|| match (get("vehicle_purchase"), get("vehicle_operation")) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+        });
+        let parts = [get("outbound_travel"), get("reception"), vehicle];
+        if parts.iter().any(Option::is_some) {
+            let sum: Decimal = parts.iter().flatten().copied().sum();
+            return Some(Amount(sum));
+        }
+        if let Some(total) = get("total") {
+            return Some(Amount(total));
+        }
+    }
+    None
+}

@@ -1,0 +1,247 @@
+//! The `model` stage: the output contract of `../shared/design/schema.md` as Rust types.
+//!
+//! Amounts are [`Amount`]: an exact `Decimal` number of yuan, serialized as a string with two
+//! decimals, beside the text printed in the document.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize, Serializer};
+
+pub const SCHEMA_VERSION: &str = "1";
+
+/// An exact amount in yuan (元), serialized as `"7744800.00"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Amount(pub Decimal);
+
+impl Amount {
+    pub fn yuan(&self) -> Decimal {
+        self.0
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut d = self.0;
+        d.rescale(2);
+        s.serialize_str(&d.to_string())
+    }
+}
+
+impl TryFrom<String> for Amount {
+    type Error = rust_decimal::Error;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse::<Decimal>().map(Amount)
+    }
+}
+
+impl std::fmt::Display for Amount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = self.0;
+        d.rescale(2);
+        write!(f, "{d}")
+    }
+}
+
+/// The whole output for one input document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Disclosure {
+    pub schema_version: String,
+    pub source: Source,
+    pub document: DocumentInfo,
+    pub totals: Totals,
+    pub tables: Vec<Table>,
+    /// Stated facts from the narrative parts (filled by the narrative stage).
+    pub narrative: BTreeMap<String, serde_json::Value>,
+    pub checks: Vec<Check>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub sha256: String,
+    pub pages: Option<usize>,
+    pub producer: Option<String>,
+    /// full | partial | none (scanned) | text (plain-text input)
+    pub text_layer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    DepartmentBudget,
+    UnitBudget,
+    DepartmentFinalAccount,
+    UnitFinalAccount,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub kind: DocumentKind,
+    pub fiscal_year: Option<i32>,
+    pub unit_name: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Totals {
+    pub income_total: Option<Amount>,
+    pub expenditure_total: Option<Amount>,
+    pub general_budget_expenditure_total: Option<Amount>,
+    pub general_budget_basic_total: Option<Amount>,
+    pub general_budget_project_total: Option<Amount>,
+    pub three_public_total: Option<Amount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    Summary,
+    Income,
+    Expenditure,
+    FiscalAppropriationSummary,
+    GeneralBudgetExpenditure,
+    GeneralBudgetBasicExpenditure,
+    GovFundIncome,
+    GovFundExpenditure,
+    StateCapital,
+    ThreePublic,
+    OperatingCosts,
+    ProjectExpenditure,
+    PerformanceTargets,
+    Other,
+}
+
+impl TableKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TableKind::Summary => "summary",
+            TableKind::Income => "income",
+            TableKind::Expenditure => "expenditure",
+            TableKind::FiscalAppropriationSummary => "fiscal_appropriation_summary",
+            TableKind::GeneralBudgetExpenditure => "general_budget_expenditure",
+            TableKind::GeneralBudgetBasicExpenditure => "general_budget_basic_expenditure",
+            TableKind::GovFundIncome => "gov_fund_income",
+            TableKind::GovFundExpenditure => "gov_fund_expenditure",
+            TableKind::StateCapital => "state_capital",
+            TableKind::ThreePublic => "three_public",
+            TableKind::OperatingCosts => "operating_costs",
+            TableKind::ProjectExpenditure => "project_expenditure",
+            TableKind::PerformanceTargets => "performance_targets",
+            TableKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowRole {
+    Detail,
+    Subtotal,
+    Total,
+    Breakdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Income,
+    Expenditure,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Table {
+    pub kind: TableKind,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub pages: Vec<usize>,
+    pub amount_unit: Option<String>,
+    pub empty: bool,
+    /// Canonical amount column keys present, in printed order.
+    pub columns: Vec<String>,
+    /// Printed header text of each column in `columns` (header rows joined with `/`).
+    pub column_headers: Vec<String>,
+    pub rows: Vec<Row>,
+    /// A note printed with the table (e.g. 本表无数据).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Row {
+    pub code: Option<String>,
+    pub name: String,
+    pub role: RowRole,
+    /// Summary tables: which side of the table the row is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// Summary tables with a second expenditure block (Jiangsu: by use — 基本/项目/预留).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub values: BTreeMap<String, Option<Amount>>,
+    /// Printed text of each value (as in the document, before conversion to yuan).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub raw: BTreeMap<String, String>,
+    /// Text columns of the row (项目单位, 项目类型 …), by printed header.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    pub page: usize,
+    pub bbox: Option<[f64; 4]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Location {
+    pub table: Option<usize>,
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Check {
+    pub rule: String,
+    pub severity: Severity,
+    pub passed: bool,
+    pub message: String,
+    pub locations: Vec<Location>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: String,
+    pub message: String,
+    pub page: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn warning(message: impl Into<String>, page: Option<usize>) -> Self {
+        Diagnostic { level: "warning".into(), message: message.into(), page }
+    }
+    pub fn info(message: impl Into<String>, page: Option<usize>) -> Self {
+        Diagnostic { level: "info".into(), message: message.into(), page }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_serialize_with_two_decimals() {
+        let a = Amount(Decimal::new(774_48, 2) * Decimal::from(10_000));
+        assert_eq!(serde_json::to_string(&a).ok().as_deref(), Some("\"7744800.00\""));
+        let b: Amount = serde_json::from_str("\"12.5\"").unwrap_or(Amount(Decimal::ZERO));
+        assert_eq!(b.to_string(), "12.50");
+    }
+}

@@ -1,0 +1,533 @@
+//! The `tables` stage: an assembled table → header band → canonical columns → rows with code, name,
+//! role and exact amounts in yuan. One recognizer for every kind, driven by the keyword tables.
+
+pub mod amount;
+pub mod keywords;
+pub mod render;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::document::{RawRow, TableDraft};
+use crate::model::{Amount, Diagnostic, Row, RowRole, Side, Table, TableKind};
+use amount::Parsed;
+use keywords::ColumnRole;
+
+/// A run of columns describing one item per row: its code, name and amounts. Ordinary tables have
+/// one; summary tables have one per side (收入 | 支出, and Jiangsu's second 支出 block by use).
+#[derive(Debug, Default, Clone)]
+struct Group {
+    code: Option<usize>,
+    code_parts: Vec<(u8, usize)>,
+    name: Option<usize>,
+    amounts: Vec<(usize, String)>,
+    texts: Vec<(usize, String)>,
+    side: Option<Side>,
+    label: Option<String>,
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Remove spaces inside CJK text (`1. 一 般 公共预算` → `1.一般公共预算`) but keep them between
+/// ASCII words.
+pub fn clean_name(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let prev = out.chars().last();
+            let next = chars.get(i + 1..).and_then(|r| r.iter().find(|c| !c.is_whitespace())).copied();
+            if let (Some(p), Some(n)) = (prev, next) {
+                if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn code_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^(\d{3}(?:\d{2}){0,3})(?:\s*)([^\d年.．、%].*)$").unwrap_or_else(|e| panic!("{e}"))) // ok: constant
+}
+
+fn is_code(s: &str) -> bool {
+    let t = squash(s);
+    matches!(t.len(), 3 | 5 | 7 | 9) && t.chars().all(|c| c.is_ascii_digit())
+}
+
+fn starts_with_enumerator(s: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?:\D|$))").unwrap_or_else(|e| panic!("{e}")) // ok: constant
+    });
+    r.is_match(&squash(s))
+}
+
+fn is_total_name(name: &str) -> bool {
+    let n = squash(name);
+    n.contains("合计") || n.contains("总计")
+}
+
+/// Cells that start in this row and column (merged cells count once).
+fn own_texts(row: &RawRow) -> impl Iterator<Item = (usize, &str)> {
+    row.slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.first_row && s.first_col)
+        .map(|(k, s)| (k, s.text.as_str()))
+}
+
+/// A row of column numbers (栏次: 1 2 3 …) is part of the header.
+fn is_numbering_row(row: &RawRow) -> bool {
+    let texts: Vec<String> = own_texts(row).map(|(_, t)| squash(t)).filter(|t| !t.is_empty()).collect();
+    if texts.iter().any(|t| t.contains("栏次") || t.contains("行次")) {
+        return true;
+    }
+    let nums: Vec<u32> = texts.iter().filter_map(|t| t.parse().ok()).collect();
+    nums.len() >= 2 && nums.len() == texts.len() && nums.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// Does this row carry data (rather than header labels)?
+fn is_data_row(row: &RawRow) -> bool {
+    if is_numbering_row(row) {
+        return false;
+    }
+    let texts: Vec<(usize, &str)> = own_texts(row).filter(|(_, t)| !t.trim().is_empty()).collect();
+    if texts.iter().any(|(_, t)| matches!(amount::parse(t), Parsed::Number { .. }) || is_code(t)) {
+        return true;
+    }
+    if texts.iter().any(|(_, t)| starts_with_enumerator(t) || squash(t).starts_with("其中")) {
+        return true;
+    }
+    // A lone 合计 / 总计 row of an empty table.
+    texts.len() == 1 && texts.iter().all(|(_, t)| is_total_name(t))
+}
+
+/// Below the first header row, a row whose only text is an item name in the first column (an
+/// empty table's rows, or 三公 items listed down the side) is data, unless that text is a header
+/// word such as 项目 or 科目名称.
+fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
+    let texts: Vec<(usize, &str)> = own_texts(row).filter(|(_, t)| !t.trim().is_empty()).collect();
+    match texts.as_slice() {
+        [(k, t)] if *k <= 1 => !matches!(
+            keywords::column_role(&[squash(t)], kind),
+            Some(ColumnRole::Name | ColumnRole::Code | ColumnRole::CodePart(_) | ColumnRole::Numbering)
+        ) && !squash(t).ends_with("分类"),
+        _ => false,
+    }
+}
+
+/// Plain text does not mark merged header cells: a label followed by empty cells, above a row
+/// that fills them, spans them.
+fn infer_header_merges(rows: &mut [RawRow], header_end: usize) {
+    for r in 0..header_end.saturating_sub(1) {
+        let below: Vec<bool> = rows
+            .get(r + 1)
+            .filter(|b| !is_numbering_row(b))
+            .map(|b| b.slots.iter().map(|s| !s.text.trim().is_empty()).collect())
+            .unwrap_or_default();
+        let Some(row) = rows.get_mut(r) else { continue };
+        for k in 1..row.slots.len() {
+            let (left_text, left_id) = match row.slots.get(k - 1) {
+                Some(l) if !l.text.trim().is_empty() => (l.text.clone(), l.id),
+                _ => continue,
+            };
+            if let Some(s) = row.slots.get_mut(k) {
+                if s.text.trim().is_empty() && below.get(k).copied().unwrap_or(false) {
+                    s.text = left_text;
+                    s.id = left_id;
+                    s.first_col = false;
+                }
+            }
+        }
+    }
+}
+
+/// Header path of each column: the distinct texts above it, top to bottom.
+fn header_paths(rows: &[RawRow], n_cols: usize) -> Vec<Vec<String>> {
+    (0..n_cols)
+        .map(|k| {
+            let mut seen = HashSet::new();
+            let mut path = Vec::new();
+            for r in rows.iter().filter(|r| !is_numbering_row(r)) {
+                if let Some(s) = r.slots.get(k) {
+                    let t = squash(&s.text);
+                    if !t.is_empty() && seen.insert(s.id) && path.last() != Some(&t) {
+                        path.push(t);
+                    }
+                }
+            }
+            path
+        })
+        .collect()
+}
+
+fn side_of(path: &[String]) -> Option<Side> {
+    for p in path {
+        let has_in = p.contains("收入");
+        let has_out = p.contains("支出");
+        if has_in && !has_out {
+            return Some(Side::Income);
+        }
+        if has_out && !has_in {
+            return Some(Side::Expenditure);
+        }
+    }
+    None
+}
+
+/// Recognize a table. Diagnostics name anything not understood.
+pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let title = draft.title.clone();
+    let kind = title.as_deref().map(keywords::table_kind).unwrap_or(TableKind::Other);
+    let page0 = draft.pages.first().copied();
+    if title.is_some() && kind == TableKind::Other {
+        diags.push(Diagnostic::info(
+            format!("table \"{}\" is not a kind the glossary knows", title.as_deref().unwrap_or("")),
+            page0,
+        ));
+    }
+    if kind == TableKind::PerformanceTargets {
+        diags.push(Diagnostic::info(
+            "performance-target table recognized; its records are not extracted yet",
+            page0,
+        ));
+        let table = Table {
+            kind,
+            title,
+            label: draft.label.clone(),
+            pages: draft.pages.clone(),
+            amount_unit: draft.unit.clone(),
+            empty: draft.rows.iter().all(RawRow::is_blank),
+            columns: Vec::new(),
+            column_headers: Vec::new(),
+            rows: Vec::new(),
+            note: None,
+        };
+        return (table, diags);
+    }
+    let mut rows: Vec<RawRow> = draft.rows.clone();
+    let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
+    let header_end = rows
+        .iter()
+        .enumerate()
+        .position(|(i, r)| is_data_row(r) || (i > 0 && is_item_row(r, kind)))
+        .unwrap_or(rows.len());
+    if !draft.explicit_merges {
+        infer_header_merges(&mut rows, header_end);
+    }
+    let paths = header_paths(rows.get(..header_end).unwrap_or(&[]), n_cols);
+    let two_sided = matches!(kind, TableKind::Summary | TableKind::FiscalAppropriationSummary)
+        || (paths.iter().any(|p| side_of(p) == Some(Side::Income)) && paths.iter().any(|p| side_of(p) == Some(Side::Expenditure)));
+
+    // Column roles; columns without a header are classified from their data.
+    let body = rows.get(header_end..).unwrap_or(&[]);
+    let mut roles: Vec<Option<ColumnRole>> = paths.iter().map(|p| keywords::column_role(p, kind)).collect();
+    for (k, role) in roles.iter_mut().enumerate() {
+        if role.is_some() {
+            continue;
+        }
+        let cells: Vec<&str> = body
+            .iter()
+            .filter_map(|r| r.slots.get(k))
+            .filter(|s| s.first_col && s.first_row && !s.text.trim().is_empty())
+            .map(|s| s.text.as_str())
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let codes = cells.iter().filter(|t| is_code(t)).count();
+        let nums = cells.iter().filter(|t| matches!(amount::parse(t), Parsed::Number { .. })).count();
+        let header = paths.get(k).map(|p| p.join("/")).unwrap_or_default();
+        if codes * 2 > cells.len() {
+            *role = Some(ColumnRole::Code);
+        } else if nums * 2 > cells.len() {
+            diags.push(Diagnostic::warning(
+                if header.is_empty() {
+                    format!("column {} holds amounts but has no header", k + 1)
+                } else {
+                    format!("column {} header \"{header}\" not recognized", k + 1)
+                },
+                page0,
+            ));
+        } else {
+            *role = Some(if header.is_empty() { ColumnRole::Name } else { ColumnRole::Text });
+        }
+    }
+
+    // Groups: a new group starts at a name column that follows amounts, or where the side changes.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut cur = Group::default();
+    let mut cur_has_amount = false;
+    for (k, role) in roles.iter().enumerate() {
+        let Some(role) = role else { continue };
+        let side = if two_sided { paths.get(k).and_then(|p| side_of(p)) } else { None };
+        let starts_item = matches!(role, ColumnRole::Name | ColumnRole::Code | ColumnRole::CodePart(0));
+        let side_changed = two_sided && side.is_some() && cur.side.is_some() && side != cur.side;
+        if (starts_item && cur_has_amount) || (side_changed && cur.name.is_some()) {
+            groups.push(std::mem::take(&mut cur));
+            cur_has_amount = false;
+        }
+        if cur.side.is_none() {
+            cur.side = side;
+        }
+        match role {
+            ColumnRole::Code => cur.code = Some(k),
+            ColumnRole::CodePart(l) => cur.code_parts.push((*l, k)),
+            ColumnRole::Name => {
+                if cur.name.is_none() {
+                    cur.name = Some(k);
+                    // Jiangsu summary: 支出 by 功能分类 and by 支出用途 side by side.
+                    if two_sided {
+                        cur.label = paths.get(k).and_then(|p| p.get(1)).filter(|l| l.contains("用途") || l.contains("经济")).map(|_| "by_use".to_string());
+                    }
+                } else {
+                    cur.texts.push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default()));
+                }
+            }
+            ColumnRole::Amount(key) => {
+                cur.amounts.push((k, key.to_string()));
+                cur_has_amount = true;
+            }
+            ColumnRole::Text => cur.texts.push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default())),
+            ColumnRole::Numbering => {}
+        }
+    }
+    if cur.name.is_some() || cur.code.is_some() || !cur.code_parts.is_empty() || !cur.amounts.is_empty() {
+        groups.push(cur);
+    }
+    // Keys must be unique within a group: a second "total" becomes "total_2".
+    for g in &mut groups {
+        let mut seen: HashSet<String> = HashSet::new();
+        for (_, key) in g.amounts.iter_mut() {
+            let mut k = key.clone();
+            let mut n = 2;
+            while !seen.insert(k.clone()) {
+                k = format!("{key}_{n}");
+                n += 1;
+            }
+            *key = k;
+        }
+    }
+
+    // Columns, in printed order.
+    let mut columns: Vec<String> = Vec::new();
+    let mut column_headers: Vec<String> = Vec::new();
+    let mut amount_cols: Vec<(usize, String)> = groups.iter().flat_map(|g| g.amounts.clone()).collect();
+    amount_cols.sort_by_key(|(k, _)| *k);
+    for (k, key) in &amount_cols {
+        if !columns.contains(key) {
+            columns.push(key.clone());
+            column_headers.push(paths.get(*k).map(|p| p.join("/")).unwrap_or_default());
+        }
+    }
+
+    let factor = draft.unit.as_deref().and_then(amount::unit_factor);
+    if draft.unit.is_none() {
+        diags.push(Diagnostic::warning("amount unit not found; amounts left null", page0));
+    }
+
+    // Rows, per group (summary: all income rows, then expenditure).
+    let mut out_rows: Vec<Row> = Vec::new();
+    for g in &groups {
+        let mut carry: [Option<String>; 3] = [None, None, None];
+        let mut group_rows: Vec<Row> = Vec::new();
+        for raw in body {
+            let text_at = |k: Option<usize>| -> String {
+                k.and_then(|k| raw.slots.get(k))
+                    .filter(|s| s.first_col && s.first_row)
+                    .map(|s| s.text.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let mut name = clean_name(&text_at(g.name));
+            let code_text = squash(&text_at(g.code));
+            let mut code: Option<String> =
+                (!code_text.is_empty() && code_text.chars().all(|ch| ch.is_ascii_digit())).then(|| code_text.clone());
+            if name.is_empty() && code.is_none() && !code_text.is_empty() {
+                // 合计 written in the code column (the code and name cells merged).
+                name = clean_name(&code_text);
+            }
+            if name.is_empty() && code.is_none() {
+                if let Some((_, first)) = g.code_parts.first() {
+                    let t = squash(&text_at(Some(*first)));
+                    if !t.chars().all(|c| c.is_ascii_digit()) {
+                        name = clean_name(&t);
+                    }
+                }
+            }
+            if code.is_none() && !g.code_parts.is_empty() {
+                let mut parts: [Option<String>; 3] = [None, None, None];
+                for (level, k) in &g.code_parts {
+                    let t = squash(&text_at(Some(*k)));
+                    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+                        if let Some(slot) = parts.get_mut(*level as usize) {
+                            *slot = Some(t);
+                        }
+                    }
+                }
+                // Upper levels left blank under their parent are carried from the rows above.
+                let deepest = parts.iter().rposition(Option::is_some);
+                if let Some(d) = deepest {
+                    let mut joined = String::new();
+                    for lvl in 0..=d {
+                        let part = parts.get(lvl).cloned().flatten().or_else(|| carry.get(lvl).cloned().flatten());
+                        match part {
+                            Some(p) => joined.push_str(&p),
+                            None => {
+                                joined.clear();
+                                break;
+                            }
+                        }
+                    }
+                    for lvl in 0..3 {
+                        if let (Some(c), Some(p)) = (carry.get_mut(lvl), parts.get(lvl)) {
+                            if p.is_some() {
+                                *c = p.clone();
+                            } else if lvl > d {
+                                *c = None;
+                            }
+                        }
+                    }
+                    if !joined.is_empty() {
+                        code = Some(joined);
+                    }
+                }
+            }
+            if code.is_none() {
+                if let Some(c) = code_re().captures(&name) {
+                    if let (Some(cd), Some(rest)) = (c.get(1), c.get(2)) {
+                        let rest = rest.as_str().trim().to_string();
+                        code = Some(cd.as_str().to_string());
+                        name = rest;
+                    }
+                }
+            } else if let Some(cd) = &code {
+                // A code also printed in front of the name.
+                if let Some(rest) = name.strip_prefix(cd.as_str()) {
+                    name = rest.trim().to_string();
+                }
+            }
+            let mut values = BTreeMap::new();
+            let mut raw_texts = BTreeMap::new();
+            let mut any_amount = false;
+            for (k, key) in &g.amounts {
+                let t = text_at(Some(*k));
+                let v = match amount::parse(&t) {
+                    Parsed::Number { value, .. } => {
+                        any_amount = true;
+                        factor.map(|f| Amount(value * f))
+                    }
+                    Parsed::Blank => None,
+                    Parsed::Text => {
+                        if !t.is_empty() {
+                            diags.push(Diagnostic::warning(format!("cell \"{t}\" in an amount column ({key}) is not a number"), Some(raw.page)));
+                        }
+                        None
+                    }
+                };
+                if !t.is_empty() {
+                    raw_texts.insert(key.clone(), t);
+                }
+                values.insert(key.clone(), v);
+            }
+            if name.is_empty() && code.is_none() {
+                if any_amount {
+                    diags.push(Diagnostic::warning("a row has amounts but no name or code", Some(raw.page)));
+                } else {
+                    continue;
+                }
+            }
+            let role = if squash(&name).starts_with("其中") {
+                RowRole::Breakdown
+            } else if is_total_name(&name) {
+                RowRole::Total
+            } else {
+                RowRole::Detail
+            };
+            let mut attributes = BTreeMap::new();
+            for (k, header) in &g.texts {
+                let t = text_at(Some(*k));
+                if !t.is_empty() {
+                    attributes.insert(header.clone(), clean_name(&t));
+                }
+            }
+            group_rows.push(Row {
+                code,
+                name,
+                role,
+                side: g.side,
+                group: g.label.clone(),
+                values,
+                raw: raw_texts,
+                attributes,
+                page: raw.page,
+                bbox: raw.bbox,
+            });
+        }
+        // A coded row whose code prefixes the next coded row's code has children: a subtotal.
+        let coded: Vec<(usize, String)> = group_rows.iter().enumerate().filter_map(|(i, r)| r.code.clone().map(|c| (i, c))).collect();
+        for w in coded.windows(2) {
+            if let [(i, a), (_, b)] = w {
+                if b.len() > a.len() && b.starts_with(a.as_str()) {
+                    if let Some(r) = group_rows.get_mut(*i) {
+                        if r.role == RowRole::Detail {
+                            r.role = RowRole::Subtotal;
+                        }
+                    }
+                }
+            }
+        }
+        out_rows.extend(group_rows);
+    }
+
+    let has_values = out_rows.iter().any(|r| r.values.values().any(Option::is_some));
+    let note = (!draft.notes.is_empty()).then(|| draft.notes.join(" "));
+    let empty = !has_values;
+    if header_end == rows.len() && !rows.is_empty() && note.is_none() {
+        diags.push(Diagnostic::info("table has a header but no body rows", page0));
+    }
+    (
+        Table {
+            kind,
+            title,
+            label: draft.label.clone(),
+            pages: draft.pages.clone(),
+            amount_unit: draft.unit.clone(),
+            empty,
+            columns,
+            column_headers,
+            rows: out_rows,
+            note,
+        },
+        diags,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes() {
+        assert_eq!(clean_name(" 1. 一 般 公共预算 "), "1.一般公共预算");
+        assert_eq!(clean_name("IT 运维 service desk"), "IT运维service desk");
+        assert!(is_code("2010101") && is_code("201") && !is_code("2024") && !is_code("20"));
+        assert!(starts_with_enumerator("一、一般公共预算"));
+        assert!(starts_with_enumerator("（二）政府性基金"));
+        assert!(starts_with_enumerator("1.一般公共预算资金"));
+        assert!(!starts_with_enumerator("2024年"));
+        assert!(!starts_with_enumerator("12.5"));
+        let c = code_re().captures("2010101行政运行");
+        assert_eq!(c.and_then(|c| c.get(2)).map(|m| m.as_str()), Some("行政运行"));
+        assert!(code_re().captures("2024年预算").is_none());
+    }
+}
