@@ -126,7 +126,7 @@ class Table:
 
 
 def build_blocks(text: str):
-    """Group the items into blocks: ('cover', line) ('toc_title', line) ('h1'…) ('p', line) ('table', Table)."""
+    """Group the items into blocks: (kind, line) with kind from classify() or 'toc_title', and ('table', Table)."""
     out = []
     items = list(parse_items(text))
     k = 0
@@ -331,7 +331,7 @@ def render_table(t: Table, opts, emitted: list) -> str:
                 for col, span, rspan, text in row:
                     emitted.append(text)
                     attrs = (f' colspan="{span}"' if span > 1 else "") + (f' rowspan="{rspan}"' if rspan > 1 else "")
-                    attrs += f' width="{sum(widths[col:col + span])}%"' 
+                    attrs += f' width="{sum(widths[col:col + span])}%"'
                     cells.append(f'<th{attrs} align="center" valign="middle" style="{BORDER}; font-size: {fs}">{esc(text)}</th>')
                 parts.append("<tr>" + "".join(cells) + "</tr>")
             parts.append("</thead>")
@@ -343,7 +343,7 @@ def render_table(t: Table, opts, emitted: list) -> str:
                 if DECIMAL_RE.match(text) or GROUPED_RE.match(text) or (form and INT_RE.match(text) and col > 0):
                     align = "right"
                 emitted.append(text)
-                attrs = (f' colspan="{span}"' if span > 1 else "") + f' width="{sum(widths[col:col + span])}%"' 
+                attrs = (f' colspan="{span}"' if span > 1 else "") + f' width="{sum(widths[col:col + span])}%"'
                 cells.append(f'<td{attrs} align="{align}" valign="middle" style="{BORDER}; font-size: {fs}">{esc(text)}</td>')
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</tbody></table>")

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::document::{self, text_input, Block};
 use crate::layout;
 use crate::model::{
-    Amount, Diagnostic, Disclosure, DocumentInfo, DocumentKind, RowRole, Side, Source, Table, TableKind, Totals,
-    SCHEMA_VERSION,
+    Amount, Diagnostic, Disclosure, DocumentInfo, DocumentKind, RowRole, Side, Source, Table,
+    TableKind, Totals, SCHEMA_VERSION,
 };
 use crate::pdf::{Limits, PdfDocument, PdfError};
 use crate::tables;
@@ -35,12 +35,17 @@ pub struct Options {
 /// Extract a file.
 pub fn extract_file(path: &Path, opts: &Options) -> Result<Disclosure, ExtractError> {
     let bytes = std::fs::read(path)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     extract_bytes(&name, &bytes, opts)
 }
 
 fn looks_like_pdf(bytes: &[u8]) -> bool {
-    bytes.get(..bytes.len().min(1024)).is_some_and(|h| h.windows(5).any(|w| w == b"%PDF-"))
+    bytes
+        .get(..bytes.len().min(1024))
+        .is_some_and(|h| h.windows(5).any(|w| w == b"%PDF-"))
 }
 
 /// Extract from bytes; `name` is reported as the source file name.
@@ -53,8 +58,10 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
             diagnostics.push(Diagnostic::warning(d.clone(), None));
         }
         let meta = doc.metadata();
-        let results: Vec<(usize, Result<crate::pdf::Page, PdfError>)> =
-            (1..=doc.page_count()).into_par_iter().map(|n| (n, doc.page(n))).collect();
+        let results: Vec<(usize, Result<crate::pdf::Page, PdfError>)> = (1..=doc.page_count())
+            .into_par_iter()
+            .map(|n| (n, doc.page(n)))
+            .collect();
         let mut layouts = Vec::new();
         let mut with_text = 0;
         let mut scanned = 0;
@@ -74,7 +81,10 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
                     layouts.push(layout::analyze(&p));
                 }
                 Err(PdfError::Timeout) => return Err(PdfError::Timeout.into()),
-                Err(e) => diagnostics.push(Diagnostic::warning(format!("page unreadable: {e}"), Some(n))),
+                Err(e) => diagnostics.push(Diagnostic::warning(
+                    format!("page unreadable: {e}"),
+                    Some(n),
+                )),
             }
         }
         let text_layer = if with_text == 0 {
@@ -164,7 +174,10 @@ fn first_table(tables: &[Table], kind: TableKind) -> Option<&Table> {
 }
 
 fn value(t: &Table, pred: impl Fn(&crate::model::Row) -> bool, key: &str) -> Option<Amount> {
-    t.rows.iter().filter(|r| pred(r)).find_map(|r| r.values.get(key).copied().flatten())
+    t.rows
+        .iter()
+        .filter(|r| pred(r))
+        .find_map(|r| r.values.get(key).copied().flatten())
 }
 
 fn squash(s: &str) -> String {
@@ -176,10 +189,15 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
     let mut t = Totals::default();
     if let Some(s) = first_table(tables, TableKind::Summary) {
         let total_of = |side: Side, word: &str| {
-            value(s, |r| r.side == Some(side) && r.group.is_none() && squash(&r.name).contains(word), "total")
+            value(
+                s,
+                |r| r.side == Some(side) && r.group.is_none() && squash(&r.name).contains(word),
+                "total",
+            )
         };
         t.income_total = total_of(Side::Income, "总计").or_else(|| total_of(Side::Income, "合计"));
-        t.expenditure_total = total_of(Side::Expenditure, "总计").or_else(|| total_of(Side::Expenditure, "合计"));
+        t.expenditure_total =
+            total_of(Side::Expenditure, "总计").or_else(|| total_of(Side::Expenditure, "合计"));
     }
     let gb = first_table(tables, TableKind::GeneralBudgetExpenditure);
     if let Some(gb) = gb {
@@ -229,10 +247,13 @@ fn three_public_total(tp: &Table) -> Option<Amount> {
     }
     for r in &tp.rows {
         let get = |k: &str| r.values.get(k).copied().flatten().map(|a| a.0);
-        let vehicle = get("vehicle").or_else(|| match (get("vehicle_purchase"), get("vehicle_operation")) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
-        });
+        let vehicle =
+            get("vehicle").or_else(
+                || match (get("vehicle_purchase"), get("vehicle_operation")) {
+                    (None, None) => None,
+                    (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+                },
+            );
         let parts = [get("outbound_travel"), get("reception"), vehicle];
         if parts.iter().any(Option::is_some) {
             let sum: Decimal = parts.iter().flatten().copied().sum();

@@ -226,10 +226,18 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn warning(message: impl Into<String>, page: Option<usize>) -> Self {
-        Diagnostic { level: "warning".into(), message: message.into(), page }
+        Diagnostic {
+            level: "warning".into(),
+            message: message.into(),
+            page,
+        }
     }
     pub fn info(message: impl Into<String>, page: Option<usize>) -> Self {
-        Diagnostic { level: "info".into(), message: message.into(), page }
+        Diagnostic {
+            level: "info".into(),
+            message: message.into(),
+            page,
+        }
     }
 }
 
@@ -240,7 +248,10 @@ mod tests {
     #[test]
     fn amounts_serialize_with_two_decimals() {
         let a = Amount(Decimal::new(774_48, 2) * Decimal::from(10_000));
-        assert_eq!(serde_json::to_string(&a).ok().as_deref(), Some("\"7744800.00\""));
+        assert_eq!(
+            serde_json::to_string(&a).ok().as_deref(),
+            Some("\"7744800.00\"")
+        );
         let b: Amount = serde_json::from_str("\"12.5\"").unwrap_or(Amount(Decimal::ZERO));
         assert_eq!(b.to_string(), "12.50");
     }

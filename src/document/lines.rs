@@ -40,6 +40,7 @@ struct Patterns {
     title_word: Regex,
     cover: Regex,
     year: Regex,
+    subject: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -60,6 +61,7 @@ fn patterns() -> &'static Patterns {
             title_word: re(r"(预算|决算|收支|收入|支出|经费|绩效|资产|采购|项目|拨款).{0,20}表"),
             cover: re(r"^(?P<pre>.*?)(?P<year>20\d{2})年度?(?P<mid>.*?)(?P<who>部门|单位)?(?P<what>预算|决算)"),
             year: re(r"(20\d{2})\s*年"),
+            subject: re(r"(?:^|[，。；：、,;:])([^，。；：、,;:\d()（）]{4,30}?)20\d{2}年度?(?:部门|单位)?(?:预算|决算|收入|收支|支出)"),
         }
     })
 }
@@ -74,29 +76,51 @@ pub fn classify(text: &str) -> LineFacts {
     let s = squash(text);
     if p.toc.is_match(&s) {
         // A table-of-contents entry names tables and parts but is none of them.
-        return LineFacts { kind: LineKind::Other, unit: None, unit_name: None, label: None };
+        return LineFacts {
+            kind: LineKind::Other,
+            unit: None,
+            unit_name: None,
+            label: None,
+        };
     }
-    let unit = p.unit.captures(&s).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
+    let unit = p
+        .unit
+        .captures(&s)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string());
     let unit_name = p
         .unit_name
         .captures(&s)
         .and_then(|c| c.get(2))
         .map(|m| m.as_str().trim_end_matches(['（', '(']).to_string())
-        .filter(|n| n.chars().count() >= 2 && !n.starts_with("万元") && !n.ends_with("单位") && n != "元");
+        .filter(|n| {
+            n.chars().count() >= 2 && !n.starts_with("万元") && !n.ends_with("单位") && n != "元"
+        });
     let label = p.label.find(&s).map(|m| m.as_str().to_string());
-    let kind = if s.contains("本表无数据") || s.contains("本表为空") || s.contains("此表无数据") || (s.starts_with("注") && s.len() > 3 && (s.starts_with("注:") || s.starts_with("注：")))
+    let kind = if s.contains("本表无数据")
+        || s.contains("本表为空")
+        || s.contains("此表无数据")
+        || (s.starts_with("注") && s.len() > 3 && (s.starts_with("注:") || s.starts_with("注：")))
     {
         LineKind::Note(s.clone())
     } else if let Some(t) = title_of(&s) {
         LineKind::Title(t)
-    } else if unit.is_some() || unit_name.is_some() || label.as_deref().is_some_and(|l| l.len() + 2 >= s.len()) {
+    } else if unit.is_some()
+        || unit_name.is_some()
+        || label.as_deref().is_some_and(|l| l.len() + 2 >= s.len())
+    {
         LineKind::Meta
     } else if s.chars().count() > 24 || s.contains('。') {
         LineKind::Narrative
     } else {
         LineKind::Other
     };
-    LineFacts { kind, unit, unit_name, label }
+    LineFacts {
+        kind,
+        unit,
+        unit_name,
+        label,
+    }
 }
 
 /// A table title in this (space-free) text, cleaned of its label, year and numbering.
@@ -131,14 +155,37 @@ fn title_of(s: &str) -> Option<String> {
     Some(t)
 }
 
+/// Could this line be the first half of a title wrapped onto the next line?
+pub fn could_continue_title(text: &str) -> bool {
+    let s = squash(text);
+    let n = s.chars().count();
+    (2..=40).contains(&n)
+        && !s.ends_with('表')
+        && !s.ends_with(')')
+        && !s.ends_with('）')
+        && !s.contains('。')
+        && !patterns().toc.is_match(&s)
+        && [
+            "预算", "决算", "经费", "收支", "支出", "收入", "绩效", "公开",
+        ]
+        .iter()
+        .any(|k| s.contains(k))
+}
+
 /// A grid's top row that is really the table's title, label, unit or unit-name line.
 pub fn is_meta_row(text: &str) -> bool {
     let f = classify(text);
-    matches!(f.kind, LineKind::Title(_) | LineKind::Meta) || f.unit.is_some() || f.unit_name.is_some()
+    matches!(f.kind, LineKind::Title(_) | LineKind::Meta)
+        || f.unit.is_some()
+        || f.unit_name.is_some()
 }
 
 /// Fill kind, fiscal year, unit name and title from the cover lines and the tables.
-pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usize>, first_unit_name: Option<String>) {
+pub fn document_facts(
+    doc: &mut DocumentDraft,
+    unit_names: &HashMap<String, usize>,
+    first_unit_name: Option<String>,
+) {
     let p = patterns();
     // Cover: the first lines of the first page that has text, up to the table of contents.
     let first_page = doc.lines.first().map(|l| l.page).unwrap_or(1);
@@ -149,7 +196,9 @@ pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usiz
             break;
         }
         // Page numbers such as "- 1 -".
-        if s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '—' | '第' | '页')) {
+        if s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '—' | '第' | '页'))
+        {
             continue;
         }
         cover.push_str(&s);
@@ -172,7 +221,9 @@ pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usiz
         }
         doc.title = Some(title);
         // "上海市普陀区2025年区级部门预算": the prefix is a region, not the unit.
-        let region_level = mid.contains("级");
+        let region_level = ["省级", "市级", "区级", "县级", "本级", "州级", "旗级"]
+            .iter()
+            .any(|l| mid.starts_with(l));
         let from_cover = if !pre.is_empty() && !region_level {
             Some(pre.to_string())
         } else if !mid.is_empty() && !region_level {
@@ -183,11 +234,35 @@ pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usiz
         doc.unit_name = from_cover.filter(|u| u.chars().count() >= 3);
     }
     // A labelled unit name (编制单位：…, 部门：…) is the authority when present.
-    if let Some((name, _)) = unit_names
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| (Some(b.0) == first_unit_name.as_ref()).cmp(&(Some(a.0) == first_unit_name.as_ref()))))
-    {
+    if let Some((name, _)) = unit_names.iter().max_by(|a, b| {
+        a.1.cmp(b.1).then_with(|| {
+            (Some(b.0) == first_unit_name.as_ref()).cmp(&(Some(a.0) == first_unit_name.as_ref()))
+        })
+    }) {
         doc.unit_name = Some(name.clone());
+    }
+    // Otherwise the name that most often stands before "20XX年度" at the start of a sentence
+    // ("江苏省政协办公厅2019年度收入、支出预算总计…").
+    if doc.unit_name.is_none() {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for l in doc.lines.iter().take(600) {
+            for c in p.subject.captures_iter(&squash(&l.text)) {
+                if let Some(m) = c.get(1) {
+                    let name = m.as_str();
+                    if !name.starts_with('第')
+                        && !name.contains("部分")
+                        && !name.contains("本部门")
+                        && !name.contains("本单位")
+                    {
+                        *counts.entry(name.to_string()).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        doc.unit_name = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(n, _)| n);
     }
     // Year: otherwise the most common year in table titles and lines.
     if doc.fiscal_year.is_none() {
@@ -206,7 +281,10 @@ pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usiz
                 }
             }
         }
-        doc.fiscal_year = years.into_iter().max_by_key(|&(y, n)| (n, y)).map(|(y, _)| y);
+        doc.fiscal_year = years
+            .into_iter()
+            .max_by_key(|&(y, n)| (n, y))
+            .map(|(y, _)| y);
     }
     // Kind: from the cover, else from how often the text and table titles say each.
     let all: String = doc
@@ -231,7 +309,12 @@ pub fn document_facts(doc: &mut DocumentDraft, unit_names: &HashMap<String, usiz
         who = Some(if unit > dept { "单位" } else { "部门" });
     }
     let has_tables = !doc.tables.is_empty();
-    let has_cover = doc.title.is_some();
+    let has_cover = doc.title.is_some()
+        || all.matches("部门预算").count()
+            + all.matches("单位预算").count()
+            + all.matches("部门决算").count()
+            + all.matches("单位决算").count()
+            >= 2;
     doc.kind = match (who, what) {
         _ if !has_tables && !has_cover => DocumentKind::Unknown,
         (Some("单位"), Some("预算")) => DocumentKind::UnitBudget,
@@ -253,11 +336,23 @@ mod tests {
             _ => None,
         };
         assert_eq!(t("2024年预算收支总表").as_deref(), Some("预算收支总表"));
-        assert_eq!(t("公开05表 一般公共预算支出预算表").as_deref(), Some("一般公共预算支出预算表"));
-        assert_eq!(t("表五2024年一般公共预算支出预算表（不含上年结转）").as_deref(), Some("一般公共预算支出预算表（不含上年结转）"));
-        assert_eq!(t("七、一般公共预算“三公”经费支出预算表").as_deref(), Some("一般公共预算“三公”经费支出预算表"));
+        assert_eq!(
+            t("公开05表 一般公共预算支出预算表").as_deref(),
+            Some("一般公共预算支出预算表")
+        );
+        assert_eq!(
+            t("表五2024年一般公共预算支出预算表（不含上年结转）").as_deref(),
+            Some("一般公共预算支出预算表（不含上年结转）")
+        );
+        assert_eq!(
+            t("七、一般公共预算“三公”经费支出预算表").as_deref(),
+            Some("一般公共预算“三公”经费支出预算表")
+        );
         assert_eq!(t("表一2024年预算收支总表.....	2"), None);
-        assert_eq!(t("本单位2024年收支预算总额774.48万元，详见收支总表。"), None);
+        assert_eq!(
+            t("本单位2024年收支预算总额774.48万元，详见收支总表。"),
+            None
+        );
         assert_eq!(t("单位：万元"), None);
     }
 
@@ -267,11 +362,25 @@ mod tests {
         assert_eq!(f.unit.as_deref(), Some("万元"));
         assert_eq!(f.unit_name.as_deref(), Some("江苏省人大常委会办公厅"));
         let f = classify("编制部门:上海市普陀区人民政府万里街道办事处 单位:元");
-        assert_eq!(f.unit_name.as_deref(), Some("上海市普陀区人民政府万里街道办事处"));
+        assert_eq!(
+            f.unit_name.as_deref(),
+            Some("上海市普陀区人民政府万里街道办事处")
+        );
         assert_eq!(f.unit.as_deref(), Some("元"));
-        assert_eq!(classify("单位名称：阳泉市退役军人服务中心").unit_name.as_deref(), Some("阳泉市退役军人服务中心"));
-        assert_eq!(classify("预算公开表10").label.as_deref(), Some("预算公开表10"));
+        assert_eq!(
+            classify("单位名称：阳泉市退役军人服务中心")
+                .unit_name
+                .as_deref(),
+            Some("阳泉市退役军人服务中心")
+        );
+        assert_eq!(
+            classify("预算公开表10").label.as_deref(),
+            Some("预算公开表10")
+        );
         assert_eq!(classify("公开01表").label.as_deref(), Some("公开01表"));
-        assert_eq!(classify("注：本表无数据").kind, LineKind::Note("注：本表无数据".into()));
+        assert_eq!(
+            classify("注：本表无数据").kind,
+            LineKind::Note("注：本表无数据".into())
+        );
     }
 }

@@ -183,14 +183,32 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
     let mut unit_names: HashMap<String, usize> = HashMap::new();
     let mut first_unit_name: Vec<String> = Vec::new();
 
+    let mut prev_line: Option<(String, usize)> = None;
     let mut handle_line = |text: &str,
                            page: usize,
                            title: &mut Option<(String, usize)>,
                            label: &mut Option<String>,
                            unit: &mut Option<String>,
                            narrative: &mut usize,
-                           tables: &mut Vec<TableDraft>| {
-        let facts = lines::classify(text);
+                           tables: &mut Vec<TableDraft>,
+                           prev_line: &mut Option<(String, usize)>| {
+        let mut facts = lines::classify(text);
+        // A title wrapped onto a second line: "…“三公”经费、会议费、培训费支出预" + "算表".
+        if let Some((prev, prev_page)) = prev_line.take() {
+            if prev_page == page {
+                let joined = format!("{prev}{text}");
+                let j = lines::classify(&joined);
+                if matches!(j.kind, LineKind::Title(_))
+                    && (!matches!(facts.kind, LineKind::Title(_))
+                        || lines::could_continue_title(&prev))
+                {
+                    facts = j;
+                }
+            }
+        }
+        if !matches!(facts.kind, LineKind::Title(_)) && lines::could_continue_title(text) {
+            *prev_line = Some((text.to_string(), page));
+        }
         if let Some(u) = &facts.unit {
             *unit = Some(u.clone());
         }
@@ -222,40 +240,23 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
         }
     };
 
-    for block in blocks {
+    for block in split_at_meta_rows(blocks) {
         match block {
             Block::Line(l) => {
-                handle_line(&l.text, l.page, &mut title, &mut label, &mut unit, &mut narrative_since_table, &mut doc.tables);
+                handle_line(
+                    &l.text,
+                    l.page,
+                    &mut title,
+                    &mut label,
+                    &mut unit,
+                    &mut narrative_since_table,
+                    &mut doc.tables,
+                    &mut prev_line,
+                );
                 doc.lines.push(l);
             }
-            Block::Table(mut t) => {
-                // Title, label, unit and unit-name rows drawn inside the grid's top rows.
-                while let Some(first) = t.rows.first() {
-                    let text = first
-                        .slots
-                        .iter()
-                        .filter(|s| s.first_col && s.first_row)
-                        .map(|s| s.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if !lines::is_meta_row(&text) {
-                        break;
-                    }
-                    handle_line(&text, t.page, &mut title, &mut label, &mut unit, &mut narrative_since_table, &mut doc.tables);
-                    t.rows.remove(0);
-                }
-                // Notes drawn as the grid's last rows (注：本表无数据).
-                let mut trailing_notes = Vec::new();
-                while let Some(last) = t.rows.last() {
-                    let text: String = last.slots.iter().filter(|s| s.first_col).map(|s| s.text.as_str()).collect();
-                    match lines::classify(&text).kind {
-                        LineKind::Note(n) => {
-                            trailing_notes.push(n);
-                            t.rows.pop();
-                        }
-                        _ => break,
-                    }
-                }
+            Block::Table(t) => {
+                let trailing_notes: Vec<String> = Vec::new();
                 if t.rows.iter().all(RawRow::is_blank) {
                     if let Some(last) = doc.tables.last_mut() {
                         last.notes.extend(trailing_notes);
@@ -265,7 +266,39 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                 if unit.is_some() {
                     doc_unit = unit.clone();
                 }
-                let continues = title.is_none() && narrative_since_table <= 2 && !doc.tables.is_empty();
+                prev_line = None;
+                // The same title again on the next page: the table continues (续表).
+                let same_title_again = match (&title, doc.tables.last()) {
+                    (Some((t_text, _)), Some(last)) => {
+                        let base = t_text
+                            .trim_end_matches("(续)")
+                            .trim_end_matches("（续）")
+                            .trim_end_matches("续表");
+                        last.title.as_deref() == Some(base)
+                            && last.pages.last().is_some_and(|&p| p + 1 == t.page)
+                    }
+                    _ => false,
+                };
+                if same_title_again {
+                    title = None;
+                }
+                let continues =
+                    title.is_none() && narrative_since_table <= 2 && !doc.tables.is_empty();
+                if !continues && title.is_none() && !t.rows.iter().any(row_has_number) {
+                    // A box drawn around text (a table of contents, a signature block): its rows
+                    // are lines, not a table.
+                    for r in &t.rows {
+                        let text = row_text(r);
+                        if !text.is_empty() {
+                            doc.lines.push(TextLine {
+                                text,
+                                page: r.page,
+                                bbox: r.bbox,
+                            });
+                        }
+                    }
+                    continue;
+                }
                 if continues {
                     if let Some(last) = doc.tables.last_mut() {
                         append_piece(last, t);
@@ -302,6 +335,75 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
     doc
 }
 
+/// Text of a row's cells, in order, separated by spaces.
+fn row_text(r: &RawRow) -> String {
+    r.slots
+        .iter()
+        .filter(|s| s.first_col && s.first_row && !s.text.trim().is_empty())
+        .map(|s| s.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn row_has_number(r: &RawRow) -> bool {
+    r.slots.iter().any(|s| {
+        matches!(
+            crate::tables::amount::parse(&s.text),
+            crate::tables::amount::Parsed::Number { .. }
+        )
+    })
+}
+
+/// Grids often draw the title, the unit line and notes as rows of the same ruled grid, and one grid
+/// may hold the end of one table and the start of the next: split every table block at such rows,
+/// which become lines.
+fn split_at_meta_rows(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        match b {
+            Block::Table(t) => {
+                let RawTable {
+                    page,
+                    rows,
+                    xs,
+                    explicit_merges,
+                } = t;
+                let mut piece: Vec<RawRow> = Vec::new();
+                let flush = |piece: &mut Vec<RawRow>, out: &mut Vec<Block>| {
+                    if !piece.is_empty() {
+                        let page = piece.first().map(|r| r.page).unwrap_or(page);
+                        out.push(Block::Table(RawTable {
+                            page,
+                            rows: std::mem::take(piece),
+                            xs: xs.clone(),
+                            explicit_merges,
+                        }));
+                    }
+                };
+                for r in rows {
+                    let text = row_text(&r);
+                    let meta = !text.is_empty()
+                        && (lines::is_meta_row(&text)
+                            || matches!(lines::classify(&text).kind, lines::LineKind::Note(_)));
+                    if meta {
+                        flush(&mut piece, &mut out);
+                        out.push(Block::Line(TextLine {
+                            text,
+                            page: r.page,
+                            bbox: r.bbox,
+                        }));
+                    } else {
+                        piece.push(r);
+                    }
+                }
+                flush(&mut piece, &mut out);
+            }
+            line => out.push(line),
+        }
+    }
+    out
+}
+
 /// Append a continuation piece: realign its columns to the table's, drop repeated header rows.
 fn append_piece(draft: &mut TableDraft, mut piece: RawTable) {
     if !draft.pages.contains(&piece.page) {
@@ -310,7 +412,9 @@ fn append_piece(draft: &mut TableDraft, mut piece: RawTable) {
     // Repeated header: leading rows identical to the table's leading rows.
     let mut drop = 0;
     while drop < piece.rows.len() && drop < draft.rows.len() && drop < 8 {
-        let (Some(a), Some(b)) = (piece.rows.get(drop), draft.rows.get(drop)) else { break };
+        let (Some(a), Some(b)) = (piece.rows.get(drop), draft.rows.get(drop)) else {
+            break;
+        };
         if a.signature() == b.signature() && !a.is_blank() {
             drop += 1;
         } else {

@@ -5,13 +5,19 @@ use super::{Block, RawRow, RawTable, Slot, TextLine};
 
 /// A table-of-contents entry: `title.....<TAB>page`.
 fn is_toc_line(line: &str) -> bool {
-    let cells: Vec<&str> = line.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+    let cells: Vec<&str> = line
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
     match cells.as_slice() {
         [title, page] => {
             let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
             page.len() <= 3
                 && page.chars().all(|c| c.is_ascii_digit())
-                && (t.contains("..") || t.contains('…') || (t.starts_with('第') && t.contains("部分")))
+                && (t.contains("..")
+                    || t.contains('…')
+                    || (t.starts_with('第') && t.contains("部分")))
         }
         _ => false,
     }
@@ -42,7 +48,11 @@ pub fn blocks_from_text(text: &str) -> Vec<Block> {
                             }
                         })
                         .collect();
-                    rows.push(RawRow { slots, page: 1, bbox: None });
+                    rows.push(RawRow {
+                        slots,
+                        page: 1,
+                        bbox: None,
+                    });
                     j += 1;
                 } else if l.trim().is_empty() {
                     // A blank line continues the table only if more tab lines follow.
@@ -63,10 +73,21 @@ pub fn blocks_from_text(text: &str) -> Vec<Block> {
             for r in &mut rows {
                 while r.slots.len() < width {
                     next_id += 1;
-                    r.slots.push(Slot { text: String::new(), id: next_id, first_row: true, first_col: true, x: None });
+                    r.slots.push(Slot {
+                        text: String::new(),
+                        id: next_id,
+                        first_row: true,
+                        first_col: true,
+                        x: None,
+                    });
                 }
             }
-            out.push(Block::Table(RawTable { page: 1, rows, xs: None, explicit_merges: false }));
+            out.push(Block::Table(RawTable {
+                page: 1,
+                rows,
+                xs: None,
+                explicit_merges: false,
+            }));
             i = j;
         } else {
             let t = line.trim();

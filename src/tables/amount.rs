@@ -15,7 +15,14 @@ pub enum Parsed {
 
 /// Characters that stand for "no amount" when they are the whole cell.
 fn is_placeholder(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| matches!(c, '-' | '—' | '–' | '－' | '/' | '─' | '━' | '\u{2010}'..='\u{2015}' | '*' | '…' | '.'))
+    !s.is_empty()
+        && s.chars().all(|c| {
+            matches!(
+                c,
+                '-' | '—' | '–' | '－' | '/' | '─' | '━' | '\u{2010}'
+                    ..='\u{2015}' | '*' | '…' | '.'
+            )
+        })
 }
 
 /// Parse `1,234.56`, `1234.5`, `-12.00`, `(12.00)`, `（12.00）`, `12.00-`, `—`, blank.
@@ -28,7 +35,11 @@ pub fn parse(cell: &str) -> Parsed {
         (true, inner.to_string())
     } else if let Some(inner) = s.strip_prefix('（').and_then(|r| r.strip_suffix('）')) {
         (true, inner.to_string())
-    } else if let Some(inner) = s.strip_prefix('-').or_else(|| s.strip_prefix('－')).or_else(|| s.strip_prefix('—')) {
+    } else if let Some(inner) = s
+        .strip_prefix('-')
+        .or_else(|| s.strip_prefix('－'))
+        .or_else(|| s.strip_prefix('—'))
+    {
         (true, inner.to_string())
     } else {
         (false, s.clone())
@@ -59,7 +70,10 @@ pub fn parse(cell: &str) -> Parsed {
         return Parsed::Text;
     }
     match digits.parse::<Decimal>() {
-        Ok(v) => Parsed::Number { value: if neg { -v } else { v }, decimals },
+        Ok(v) => Parsed::Number {
+            value: if neg { -v } else { v },
+            decimals,
+        },
         Err(_) => Parsed::Text,
     }
 }
@@ -102,7 +116,13 @@ mod tests {
         assert_eq!(parse("行政运行"), Parsed::Text);
         assert_eq!(parse("1.2.3"), Parsed::Text);
         assert_eq!(parse("12.5%"), Parsed::Text);
-        assert_eq!(parse("1.50"), Parsed::Number { value: Decimal::new(150, 2), decimals: 2 });
+        assert_eq!(
+            parse("1.50"),
+            Parsed::Number {
+                value: Decimal::new(150, 2),
+                decimals: 2
+            }
+        );
     }
 
     #[test]

@@ -10,14 +10,34 @@ const TABLE_KINDS: &[(&[&str], &[&str], TableKind)] = &[
     (&["绩效自评"], &[], TableKind::PerformanceTargets),
     (&["三公"], &[], TableKind::ThreePublic),
     (&["机关运行经费"], &[], TableKind::OperatingCosts),
-    (&["项目支出"], &["一般公共预算", "基本支出", "总表", "功能分类"], TableKind::ProjectExpenditure),
-    (&["财政拨款收支"], &[], TableKind::FiscalAppropriationSummary),
-    (&["财政拨款收入支出"], &["政府性基金", "国有资本"], TableKind::FiscalAppropriationSummary),
+    (
+        &["项目支出"],
+        &["一般公共预算", "基本支出", "总表", "功能分类"],
+        TableKind::ProjectExpenditure,
+    ),
+    (
+        &["财政拨款收支"],
+        &[],
+        TableKind::FiscalAppropriationSummary,
+    ),
+    (
+        &["财政拨款收入支出"],
+        &["政府性基金", "国有资本"],
+        TableKind::FiscalAppropriationSummary,
+    ),
     (&["国有资本经营"], &[], TableKind::StateCapital),
     (&["政府性基金", "收入"], &["支出"], TableKind::GovFundIncome),
     (&["政府性基金"], &[], TableKind::GovFundExpenditure),
-    (&["一般公共预算", "基本支出"], &[], TableKind::GeneralBudgetBasicExpenditure),
-    (&["一般公共预算", "支出"], &[], TableKind::GeneralBudgetExpenditure),
+    (
+        &["一般公共预算", "基本支出"],
+        &[],
+        TableKind::GeneralBudgetBasicExpenditure,
+    ),
+    (
+        &["一般公共预算", "支出"],
+        &[],
+        TableKind::GeneralBudgetExpenditure,
+    ),
     (&["收支"], &["财政拨款"], TableKind::Summary),
     (&["收入支出决算总表"], &["财政拨款"], TableKind::Summary),
     (&["收入"], &["支出", "财政拨款"], TableKind::Income),
@@ -54,6 +74,7 @@ pub enum ColumnRole {
 
 /// Column keys by header substring, first match wins; generic keys (total) last.
 const AMOUNT_KEYS: &[(&str, &str)] = &[
+    ("机关运行经费", "operating_costs"),
     ("上年结转", "carryover"),
     ("年初结转", "carryover"),
     ("结转和结余", "carryover"),
@@ -110,7 +131,11 @@ pub fn amount_key(header: &str) -> Option<&'static str> {
             return Some(key);
         }
     }
-    let year_only = h.trim_end_matches(['年', '度']).chars().all(|c| c.is_ascii_digit()) && h.len() >= 4;
+    let year_only = h
+        .trim_end_matches(['年', '度'])
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        && h.len() >= 4;
     if year_only && h.starts_with("20") {
         return Some("total");
     }
@@ -133,11 +158,17 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
         return Some(ColumnRole::Code);
     }
     let is_name = last.ends_with("名称")
-        || matches!(last.as_str(), "项目" | "科目" | "支出项目" | "收入项目" | "项目(按功能分类)" | "项目（按功能分类）")
-        || (last.starts_with("项目") && (last.contains("按") || last.contains("分类")) && !last.contains("支出"));
+        || matches!(
+            last.as_str(),
+            "项目" | "科目" | "支出项目" | "收入项目" | "项目(按功能分类)" | "项目（按功能分类）"
+        )
+        || (last.starts_with("项目")
+            && (last.contains("按") || last.contains("分类"))
+            && !last.contains("支出"));
     if is_name {
         // In project tables the unit's name is an attribute; the project is the row.
-        if kind == TableKind::ProjectExpenditure && (last.contains("单位") || last.contains("部门")) {
+        if kind == TableKind::ProjectExpenditure && (last.contains("单位") || last.contains("部门"))
+        {
             return Some(ColumnRole::Text);
         }
         return Some(ColumnRole::Name);
@@ -169,35 +200,92 @@ mod tests {
     fn kinds() {
         assert_eq!(table_kind("预算收支总表"), TableKind::Summary);
         assert_eq!(table_kind("部门财务收支预算总表"), TableKind::Summary);
-        assert_eq!(table_kind("财政拨款收支总表"), TableKind::FiscalAppropriationSummary);
-        assert_eq!(table_kind("一般公共预算支出预算表（不含上年结转）"), TableKind::GeneralBudgetExpenditure);
-        assert_eq!(table_kind("一般公共预算安排基本支出分经济科目表"), TableKind::GeneralBudgetBasicExpenditure);
-        assert_eq!(table_kind("一般公共预算“三公”经费、会议费、培训费支出预算表"), TableKind::ThreePublic);
+        assert_eq!(
+            table_kind("财政拨款收支总表"),
+            TableKind::FiscalAppropriationSummary
+        );
+        assert_eq!(
+            table_kind("一般公共预算支出预算表（不含上年结转）"),
+            TableKind::GeneralBudgetExpenditure
+        );
+        assert_eq!(
+            table_kind("一般公共预算安排基本支出分经济科目表"),
+            TableKind::GeneralBudgetBasicExpenditure
+        );
+        assert_eq!(
+            table_kind("一般公共预算“三公”经费、会议费、培训费支出预算表"),
+            TableKind::ThreePublic
+        );
         assert_eq!(table_kind("政府性基金预算收入表"), TableKind::GovFundIncome);
-        assert_eq!(table_kind("政府性基金财政拨款支出预算表"), TableKind::GovFundExpenditure);
-        assert_eq!(table_kind("国有资本经营预算收支预算表"), TableKind::StateCapital);
-        assert_eq!(table_kind("项目支出预算表（本年预算）"), TableKind::ProjectExpenditure);
+        assert_eq!(
+            table_kind("政府性基金财政拨款支出预算表"),
+            TableKind::GovFundExpenditure
+        );
+        assert_eq!(
+            table_kind("国有资本经营预算收支预算表"),
+            TableKind::StateCapital
+        );
+        assert_eq!(
+            table_kind("项目支出预算表（本年预算）"),
+            TableKind::ProjectExpenditure
+        );
         assert_eq!(table_kind("收入预算总表"), TableKind::Income);
         assert_eq!(table_kind("支出预算总表"), TableKind::Expenditure);
         assert_eq!(table_kind("收入支出决算总表"), TableKind::Summary);
-        assert_eq!(table_kind("财政拨款收入支出决算总表"), TableKind::FiscalAppropriationSummary);
-        assert_eq!(table_kind("一般公共预算财政拨款支出决算表"), TableKind::GeneralBudgetExpenditure);
-        assert_eq!(table_kind("财政拨款安排机关运行经费预算表"), TableKind::OperatingCosts);
+        assert_eq!(
+            table_kind("财政拨款收入支出决算总表"),
+            TableKind::FiscalAppropriationSummary
+        );
+        assert_eq!(
+            table_kind("一般公共预算财政拨款支出决算表"),
+            TableKind::GeneralBudgetExpenditure
+        );
+        assert_eq!(
+            table_kind("财政拨款安排机关运行经费预算表"),
+            TableKind::OperatingCosts
+        );
         assert_eq!(table_kind("资产负债情况表"), TableKind::Other);
     }
 
     #[test]
     fn columns() {
         let k = TableKind::Income;
-        assert_eq!(column_role(&s(&["项目", "科目编码"]), k), Some(ColumnRole::Code));
-        assert_eq!(column_role(&s(&["项目", "科目名称"]), k), Some(ColumnRole::Name));
-        assert_eq!(column_role(&s(&["本年收入", "一般公共预算"]), k), Some(ColumnRole::Amount("general_budget")));
-        assert_eq!(column_role(&s(&["本年收入", "合计"]), k), Some(ColumnRole::Amount("total")));
-        assert_eq!(column_role(&s(&["上年结转"]), k), Some(ColumnRole::Amount("carryover")));
-        assert_eq!(column_role(&s(&["公务用车购置及运行费", "小计"]), k), Some(ColumnRole::Amount("vehicle")));
-        assert_eq!(column_role(&s(&["公务用车购置及运行费", "公务用车购置费"]), k), Some(ColumnRole::Amount("vehicle_purchase")));
-        assert_eq!(column_role(&s(&["功能分类科目编码", "类"]), k), Some(ColumnRole::CodePart(0)));
-        assert_eq!(column_role(&s(&["收入", "2024年"]), k), Some(ColumnRole::Amount("total")));
+        assert_eq!(
+            column_role(&s(&["项目", "科目编码"]), k),
+            Some(ColumnRole::Code)
+        );
+        assert_eq!(
+            column_role(&s(&["项目", "科目名称"]), k),
+            Some(ColumnRole::Name)
+        );
+        assert_eq!(
+            column_role(&s(&["本年收入", "一般公共预算"]), k),
+            Some(ColumnRole::Amount("general_budget"))
+        );
+        assert_eq!(
+            column_role(&s(&["本年收入", "合计"]), k),
+            Some(ColumnRole::Amount("total"))
+        );
+        assert_eq!(
+            column_role(&s(&["上年结转"]), k),
+            Some(ColumnRole::Amount("carryover"))
+        );
+        assert_eq!(
+            column_role(&s(&["公务用车购置及运行费", "小计"]), k),
+            Some(ColumnRole::Amount("vehicle"))
+        );
+        assert_eq!(
+            column_role(&s(&["公务用车购置及运行费", "公务用车购置费"]), k),
+            Some(ColumnRole::Amount("vehicle_purchase"))
+        );
+        assert_eq!(
+            column_role(&s(&["功能分类科目编码", "类"]), k),
+            Some(ColumnRole::CodePart(0))
+        );
+        assert_eq!(
+            column_role(&s(&["收入", "2024年"]), k),
+            Some(ColumnRole::Amount("total"))
+        );
         assert_eq!(column_role(&s(&["栏次"]), k), Some(ColumnRole::Numbering));
     }
 }

@@ -40,7 +40,10 @@ pub fn clean_name(s: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
             let prev = out.chars().last();
-            let next = chars.get(i + 1..).and_then(|r| r.iter().find(|c| !c.is_whitespace())).copied();
+            let next = chars
+                .get(i + 1..)
+                .and_then(|r| r.iter().find(|c| !c.is_whitespace()))
+                .copied();
             if let (Some(p), Some(n)) = (prev, next) {
                 if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() && !out.ends_with(' ') {
                     out.push(' ');
@@ -55,7 +58,10 @@ pub fn clean_name(s: &str) -> String {
 
 fn code_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^(\d{3}(?:\d{2}){0,3})(?:\s*)([^\d年.．、%].*)$").unwrap_or_else(|e| panic!("{e}"))) // ok: constant
+    R.get_or_init(|| {
+        Regex::new(r"^(\d{3}(?:\d{2}){0,3})(?:\s*)([^\d年.．、%].*)$")
+            .unwrap_or_else(|e| panic!("{e}"))
+    }) // ok: constant
 }
 
 fn is_code(s: &str) -> bool {
@@ -87,8 +93,14 @@ fn own_texts(row: &RawRow) -> impl Iterator<Item = (usize, &str)> {
 
 /// A row of column numbers (栏次: 1 2 3 …) is part of the header.
 fn is_numbering_row(row: &RawRow) -> bool {
-    let texts: Vec<String> = own_texts(row).map(|(_, t)| squash(t)).filter(|t| !t.is_empty()).collect();
-    if texts.iter().any(|t| t.contains("栏次") || t.contains("行次")) {
+    let texts: Vec<String> = own_texts(row)
+        .map(|(_, t)| squash(t))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if texts
+        .iter()
+        .any(|t| t.contains("栏次") || t.contains("行次"))
+    {
         return true;
     }
     let nums: Vec<u32> = texts.iter().filter_map(|t| t.parse().ok()).collect();
@@ -100,11 +112,19 @@ fn is_data_row(row: &RawRow) -> bool {
     if is_numbering_row(row) {
         return false;
     }
-    let texts: Vec<(usize, &str)> = own_texts(row).filter(|(_, t)| !t.trim().is_empty()).collect();
-    if texts.iter().any(|(_, t)| matches!(amount::parse(t), Parsed::Number { .. }) || is_code(t)) {
+    let texts: Vec<(usize, &str)> = own_texts(row)
+        .filter(|(_, t)| !t.trim().is_empty())
+        .collect();
+    if texts
+        .iter()
+        .any(|(_, t)| matches!(amount::parse(t), Parsed::Number { .. }) || is_code(t))
+    {
         return true;
     }
-    if texts.iter().any(|(_, t)| starts_with_enumerator(t) || squash(t).starts_with("其中")) {
+    if texts
+        .iter()
+        .any(|(_, t)| starts_with_enumerator(t) || squash(t).starts_with("其中"))
+    {
         return true;
     }
     // A lone 合计 / 总计 row of an empty table.
@@ -115,12 +135,21 @@ fn is_data_row(row: &RawRow) -> bool {
 /// empty table's rows, or 三公 items listed down the side) is data, unless that text is a header
 /// word such as 项目 or 科目名称.
 fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
-    let texts: Vec<(usize, &str)> = own_texts(row).filter(|(_, t)| !t.trim().is_empty()).collect();
+    let texts: Vec<(usize, &str)> = own_texts(row)
+        .filter(|(_, t)| !t.trim().is_empty())
+        .collect();
     match texts.as_slice() {
-        [(k, t)] if *k <= 1 => !matches!(
-            keywords::column_role(&[squash(t)], kind),
-            Some(ColumnRole::Name | ColumnRole::Code | ColumnRole::CodePart(_) | ColumnRole::Numbering)
-        ) && !squash(t).ends_with("分类"),
+        [(k, t)] if *k <= 1 => {
+            !matches!(
+                keywords::column_role(&[squash(t)], kind),
+                Some(
+                    ColumnRole::Name
+                        | ColumnRole::Code
+                        | ColumnRole::CodePart(_)
+                        | ColumnRole::Numbering
+                )
+            ) && !squash(t).ends_with("分类")
+        }
         _ => false,
     }
 }
@@ -188,11 +217,17 @@ fn side_of(path: &[String]) -> Option<Side> {
 pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let title = draft.title.clone();
-    let kind = title.as_deref().map(keywords::table_kind).unwrap_or(TableKind::Other);
+    let kind = title
+        .as_deref()
+        .map(keywords::table_kind)
+        .unwrap_or(TableKind::Other);
     let page0 = draft.pages.first().copied();
     if title.is_some() && kind == TableKind::Other {
         diags.push(Diagnostic::info(
-            format!("table \"{}\" is not a kind the glossary knows", title.as_deref().unwrap_or("")),
+            format!(
+                "table \"{}\" is not a kind the glossary knows",
+                title.as_deref().unwrap_or("")
+            ),
             page0,
         ));
     }
@@ -226,12 +261,18 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         infer_header_merges(&mut rows, header_end);
     }
     let paths = header_paths(rows.get(..header_end).unwrap_or(&[]), n_cols);
-    let two_sided = matches!(kind, TableKind::Summary | TableKind::FiscalAppropriationSummary)
-        || (paths.iter().any(|p| side_of(p) == Some(Side::Income)) && paths.iter().any(|p| side_of(p) == Some(Side::Expenditure)));
+    let two_sided = matches!(
+        kind,
+        TableKind::Summary | TableKind::FiscalAppropriationSummary
+    ) || (paths.iter().any(|p| side_of(p) == Some(Side::Income))
+        && paths.iter().any(|p| side_of(p) == Some(Side::Expenditure)));
 
     // Column roles; columns without a header are classified from their data.
     let body = rows.get(header_end..).unwrap_or(&[]);
-    let mut roles: Vec<Option<ColumnRole>> = paths.iter().map(|p| keywords::column_role(p, kind)).collect();
+    let mut roles: Vec<Option<ColumnRole>> = paths
+        .iter()
+        .map(|p| keywords::column_role(p, kind))
+        .collect();
     for (k, role) in roles.iter_mut().enumerate() {
         if role.is_some() {
             continue;
@@ -246,7 +287,10 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             continue;
         }
         let codes = cells.iter().filter(|t| is_code(t)).count();
-        let nums = cells.iter().filter(|t| matches!(amount::parse(t), Parsed::Number { .. })).count();
+        let nums = cells
+            .iter()
+            .filter(|t| matches!(amount::parse(t), Parsed::Number { .. }))
+            .count();
         let header = paths.get(k).map(|p| p.join("/")).unwrap_or_default();
         if codes * 2 > cells.len() {
             *role = Some(ColumnRole::Code);
@@ -260,7 +304,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 page0,
             ));
         } else {
-            *role = Some(if header.is_empty() { ColumnRole::Name } else { ColumnRole::Text });
+            *role = Some(if header.is_empty() {
+                ColumnRole::Name
+            } else {
+                ColumnRole::Text
+            });
         }
     }
 
@@ -270,8 +318,15 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     let mut cur_has_amount = false;
     for (k, role) in roles.iter().enumerate() {
         let Some(role) = role else { continue };
-        let side = if two_sided { paths.get(k).and_then(|p| side_of(p)) } else { None };
-        let starts_item = matches!(role, ColumnRole::Name | ColumnRole::Code | ColumnRole::CodePart(0));
+        let side = if two_sided {
+            paths.get(k).and_then(|p| side_of(p))
+        } else {
+            None
+        };
+        let starts_item = matches!(
+            role,
+            ColumnRole::Name | ColumnRole::Code | ColumnRole::CodePart(0)
+        );
         let side_changed = two_sided && side.is_some() && cur.side.is_some() && side != cur.side;
         if (starts_item && cur_has_amount) || (side_changed && cur.name.is_some()) {
             groups.push(std::mem::take(&mut cur));
@@ -288,21 +343,32 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     cur.name = Some(k);
                     // Jiangsu summary: 支出 by 功能分类 and by 支出用途 side by side.
                     if two_sided {
-                        cur.label = paths.get(k).and_then(|p| p.get(1)).filter(|l| l.contains("用途") || l.contains("经济")).map(|_| "by_use".to_string());
+                        cur.label = paths
+                            .get(k)
+                            .and_then(|p| p.get(1))
+                            .filter(|l| l.contains("用途") || l.contains("经济"))
+                            .map(|_| "by_use".to_string());
                     }
                 } else {
-                    cur.texts.push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default()));
+                    cur.texts
+                        .push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default()));
                 }
             }
             ColumnRole::Amount(key) => {
                 cur.amounts.push((k, key.to_string()));
                 cur_has_amount = true;
             }
-            ColumnRole::Text => cur.texts.push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default())),
+            ColumnRole::Text => cur
+                .texts
+                .push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default())),
             ColumnRole::Numbering => {}
         }
     }
-    if cur.name.is_some() || cur.code.is_some() || !cur.code_parts.is_empty() || !cur.amounts.is_empty() {
+    if cur.name.is_some()
+        || cur.code.is_some()
+        || !cur.code_parts.is_empty()
+        || !cur.amounts.is_empty()
+    {
         groups.push(cur);
     }
     // Keys must be unique within a group: a second "total" becomes "total_2".
@@ -322,7 +388,8 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     // Columns, in printed order.
     let mut columns: Vec<String> = Vec::new();
     let mut column_headers: Vec<String> = Vec::new();
-    let mut amount_cols: Vec<(usize, String)> = groups.iter().flat_map(|g| g.amounts.clone()).collect();
+    let mut amount_cols: Vec<(usize, String)> =
+        groups.iter().flat_map(|g| g.amounts.clone()).collect();
     amount_cols.sort_by_key(|(k, _)| *k);
     for (k, key) in &amount_cols {
         if !columns.contains(key) {
@@ -333,7 +400,10 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
 
     let factor = draft.unit.as_deref().and_then(amount::unit_factor);
     if draft.unit.is_none() {
-        diags.push(Diagnostic::warning("amount unit not found; amounts left null", page0));
+        diags.push(Diagnostic::warning(
+            "amount unit not found; amounts left null",
+            page0,
+        ));
     }
 
     // Rows, per group (summary: all income rows, then expenditure).
@@ -350,8 +420,9 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             };
             let mut name = clean_name(&text_at(g.name));
             let code_text = squash(&text_at(g.code));
-            let mut code: Option<String> =
-                (!code_text.is_empty() && code_text.chars().all(|ch| ch.is_ascii_digit())).then(|| code_text.clone());
+            let mut code: Option<String> = (!code_text.is_empty()
+                && code_text.chars().all(|ch| ch.is_ascii_digit()))
+            .then(|| code_text.clone());
             if name.is_empty() && code.is_none() && !code_text.is_empty() {
                 // 合计 written in the code column (the code and name cells merged).
                 name = clean_name(&code_text);
@@ -379,7 +450,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 if let Some(d) = deepest {
                     let mut joined = String::new();
                     for lvl in 0..=d {
-                        let part = parts.get(lvl).cloned().flatten().or_else(|| carry.get(lvl).cloned().flatten());
+                        let part = parts
+                            .get(lvl)
+                            .cloned()
+                            .flatten()
+                            .or_else(|| carry.get(lvl).cloned().flatten());
                         match part {
                             Some(p) => joined.push_str(&p),
                             None => {
@@ -429,7 +504,10 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     Parsed::Blank => None,
                     Parsed::Text => {
                         if !t.is_empty() {
-                            diags.push(Diagnostic::warning(format!("cell \"{t}\" in an amount column ({key}) is not a number"), Some(raw.page)));
+                            diags.push(Diagnostic::warning(
+                                format!("cell \"{t}\" in an amount column ({key}) is not a number"),
+                                Some(raw.page),
+                            ));
                         }
                         None
                     }
@@ -440,9 +518,12 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 values.insert(key.clone(), v);
             }
             if name.is_empty() && code.is_none() {
-                if any_amount {
-                    diags.push(Diagnostic::warning("a row has amounts but no name or code", Some(raw.page)));
-                } else {
+                if any_amount && g.name.is_some() {
+                    diags.push(Diagnostic::warning(
+                        "a row has amounts but no name or code",
+                        Some(raw.page),
+                    ));
+                } else if !any_amount {
                     continue;
                 }
             }
@@ -474,7 +555,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             });
         }
         // A coded row whose code prefixes the next coded row's code has children: a subtotal.
-        let coded: Vec<(usize, String)> = group_rows.iter().enumerate().filter_map(|(i, r)| r.code.clone().map(|c| (i, c))).collect();
+        let coded: Vec<(usize, String)> = group_rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.code.clone().map(|c| (i, c)))
+            .collect();
         for w in coded.windows(2) {
             if let [(i, a), (_, b)] = w {
                 if b.len() > a.len() && b.starts_with(a.as_str()) {
@@ -489,11 +574,16 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         out_rows.extend(group_rows);
     }
 
-    let has_values = out_rows.iter().any(|r| r.values.values().any(Option::is_some));
+    let has_values = out_rows
+        .iter()
+        .any(|r| r.values.values().any(Option::is_some));
     let note = (!draft.notes.is_empty()).then(|| draft.notes.join(" "));
     let empty = !has_values;
     if header_end == rows.len() && !rows.is_empty() && note.is_none() {
-        diags.push(Diagnostic::info("table has a header but no body rows", page0));
+        diags.push(Diagnostic::info(
+            "table has a header but no body rows",
+            page0,
+        ));
     }
     (
         Table {
@@ -527,7 +617,10 @@ mod tests {
         assert!(!starts_with_enumerator("2024年"));
         assert!(!starts_with_enumerator("12.5"));
         let c = code_re().captures("2010101行政运行");
-        assert_eq!(c.and_then(|c| c.get(2)).map(|m| m.as_str()), Some("行政运行"));
+        assert_eq!(
+            c.and_then(|c| c.get(2)).map(|m| m.as_str()),
+            Some("行政运行")
+        );
         assert!(code_re().captures("2024年预算").is_none());
     }
 }

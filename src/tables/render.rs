@@ -25,9 +25,21 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
             t.pages,
             t.amount_unit,
             t.empty,
-            t.note.as_deref().map(|n| format!(" note={n:?}")).unwrap_or_default()
+            t.note
+                .as_deref()
+                .map(|n| format!(" note={n:?}"))
+                .unwrap_or_default()
         );
-        let _ = writeln!(out, "    columns: {}", t.columns.iter().zip(&t.column_headers).map(|(k, h)| format!("{k}={h}")).collect::<Vec<_>>().join("  "));
+        let _ = writeln!(
+            out,
+            "    columns: {}",
+            t.columns
+                .iter()
+                .zip(&t.column_headers)
+                .map(|(k, h)| format!("{k}={h}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        );
         for (j, r) in t.rows.iter().enumerate() {
             let vals: Vec<String> = t
                 .columns
@@ -51,7 +63,15 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
         }
     }
     for diag in &d.diagnostics {
-        let _ = writeln!(out, "! {} {}{}", diag.level, diag.message, diag.page.map(|p| format!(" (page {p})")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "! {} {}{}",
+            diag.level,
+            diag.message,
+            diag.page
+                .map(|p| format!(" (page {p})"))
+                .unwrap_or_default()
+        );
     }
     out
 }
