@@ -14,8 +14,9 @@ can be tested on a document whose true content is known exactly:
      continuation is a new table on the next page that repeats the header rows);
   2. LibreOffice converts the HTML to PDF (Writer import filter "HTML (StarWriter)", export filter
      writer_pdf_Export, A4 portrait, font "Noto Serif CJK SC", embedded as subsets);
-  3. the PDF's /CreationDate, /ID and /DocChecksum are overwritten (same length, so the xref stays valid) with values
-     derived from the HTML, so the output is byte-for-byte reproducible with a given LibreOffice.
+  3. the PDF's /CreationDate, /ID and /DocChecksum are overwritten (same length, so the xref stays
+     valid) with values derived from the HTML, so the output is byte-for-byte reproducible with a
+     given LibreOffice version.
 
 Usage (from the repository root):
 

@@ -379,3 +379,29 @@ fn model_round_trip_validates() {
     assert_eq!(out["totals"], example["totals"]);
     assert_eq!(out["tables"][0]["rows"][0], example["tables"][0]["rows"][0]);
 }
+
+/// Validate real outputs on demand: `GONGKAI_VALIDATE=a.json:b.json cargo test --release --test
+/// schema validate_files_from_env -- --nocapture`. Does nothing when the variable is unset.
+#[test]
+fn validate_files_from_env() {
+    let Some(list) = std::env::var_os("GONGKAI_VALIDATE") else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for path in std::env::split_paths(&list) {
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let value: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        match validate(&value) {
+            Ok(()) => println!("{}: valid", path.display()),
+            Err(errs) => {
+                for e in &errs {
+                    println!("{}: {e}", path.display());
+                }
+                failures.push(path);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "invalid: {failures:?}");
+}

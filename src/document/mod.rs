@@ -80,7 +80,8 @@ pub struct TableDraft {
     pub rows: Vec<RawRow>,
     pub explicit_merges: bool,
     pub notes: Vec<String>,
-    xs: Option<Vec<f64>>,
+    /// Column boundaries of the first piece (PDF input).
+    pub xs: Option<Vec<f64>>,
 }
 
 /// Document-level facts and the assembled tables.
@@ -136,7 +137,8 @@ fn raw_from_grid(g: &crate::layout::Grid) -> RawTable {
                     id: i,
                     first_row: c.row == r,
                     first_col: c.col == k,
-                    x,
+                    // The cell's whole extent: a merged cell is realigned by all of it.
+                    x: Some((c.bbox[0], c.bbox[2])),
                 }),
                 None => slots.push(Slot {
                     text: String::new(),
@@ -369,6 +371,9 @@ fn split_at_meta_rows(blocks: Vec<Block>) -> Vec<Block> {
                     explicit_merges,
                 } = t;
                 let mut piece: Vec<RawRow> = Vec::new();
+                // Cells of rows taken out as lines may reach down into the next rows (a title
+                // cell merged over the header's margin): blank them there.
+                let mut taken: std::collections::HashSet<usize> = std::collections::HashSet::new();
                 let flush = |piece: &mut Vec<RawRow>, out: &mut Vec<Block>| {
                     if !piece.is_empty() {
                         let page = piece.first().map(|r| r.page).unwrap_or(page);
@@ -380,12 +385,20 @@ fn split_at_meta_rows(blocks: Vec<Block>) -> Vec<Block> {
                         }));
                     }
                 };
-                for r in rows {
+                for mut r in rows {
+                    for slot in r.slots.iter_mut() {
+                        if !slot.first_row && taken.contains(&slot.id) {
+                            slot.text.clear();
+                            slot.first_row = true;
+                            slot.id = usize::MAX / 2 + slot.id;
+                        }
+                    }
                     let text = row_text(&r);
                     let meta = !text.is_empty()
                         && (lines::is_meta_row(&text)
                             || matches!(lines::classify(&text).kind, lines::LineKind::Note(_)));
                     if meta {
+                        taken.extend(r.slots.iter().map(|s| s.id));
                         flush(&mut piece, &mut out);
                         out.push(Block::Line(TextLine {
                             text,

@@ -180,6 +180,126 @@ fn infer_header_merges(rows: &mut [RawRow], header_end: usize) {
     }
 }
 
+/// Grid columns that share every header cell are one printed column split by rulings of other
+/// rows (Excel exports): merge them, keeping the texts of their cells in order.
+fn merge_split_columns(rows: Vec<RawRow>, header_end: usize, xs: Option<&[f64]>) -> Vec<RawRow> {
+    let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
+    if header_end == 0 || n_cols < 2 {
+        return rows;
+    }
+    let ids: Vec<Vec<usize>> = (0..n_cols)
+        .map(|k| {
+            rows.iter()
+                .take(header_end)
+                .filter(|r| !is_numbering_row(r))
+                .filter_map(|r| r.slots.get(k))
+                .filter(|s| !s.text.trim().is_empty())
+                .map(|s| s.id)
+                .collect()
+        })
+        .collect();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for k in 0..n_cols {
+        match (members.last_mut(), ids.get(k)) {
+            (Some(m), Some(id)) if !id.is_empty() && m.last().and_then(|&p| ids.get(p)) == Some(id) => m.push(k),
+            _ => members.push(vec![k]),
+        }
+    }
+    // Extent of each logical column (PDF input), to place data cells that are split or merged
+    // differently from the header by how much of them lies under each header column.
+    let extents: Option<Vec<(f64, f64)>> = xs.map(|xs| {
+        members
+            .iter()
+            .map(|m| {
+                let a = m.first().and_then(|&k| xs.get(k)).copied().unwrap_or(0.0);
+                let b = m.last().and_then(|&k| xs.get(k + 1)).copied().unwrap_or(a);
+                (a, b)
+            })
+            .collect()
+    });
+    if members.len() == n_cols && extents.is_none() {
+        return rows;
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            if let (Some(ext), true) = (&extents, ri >= header_end) {
+                return place_by_overlap(&r, ext);
+            }
+            let slots = members
+                .iter()
+                .map(|m| {
+                    let first = m.first().and_then(|&k| r.slots.get(k)).cloned();
+                    let mut slot = first.unwrap_or(crate::document::Slot {
+                        text: String::new(),
+                        id: usize::MAX,
+                        first_row: true,
+                        first_col: true,
+                        x: None,
+                    });
+                    let texts: Vec<&str> = m
+                        .iter()
+                        .filter_map(|&k| r.slots.get(k))
+                        .filter(|s| s.first_col && s.first_row && !s.text.trim().is_empty())
+                        .map(|s| s.text.as_str())
+                        .collect();
+                    if !texts.is_empty() {
+                        let mut uniq: Vec<&str> = Vec::new();
+                        for t in texts {
+                            if !uniq.contains(&t) {
+                                uniq.push(t);
+                            }
+                        }
+                        // A category cell beside its 小计: the row is the category's subtotal.
+                        if uniq.len() == 2 && uniq.get(1).is_some_and(|t| matches!(squash(t).as_str(), "小计" | "合计")) {
+                            uniq.truncate(1);
+                        }
+                        slot.text = uniq.join("");
+                        slot.first_col = true;
+                        slot.first_row = true;
+                    }
+                    slot
+                })
+                .collect();
+            RawRow { slots, page: r.page, bbox: r.bbox }
+        })
+        .collect()
+}
+
+/// A data row laid onto logical columns by horizontal overlap of its cells.
+fn place_by_overlap(r: &RawRow, extents: &[(f64, f64)]) -> RawRow {
+    let mut slots: Vec<crate::document::Slot> = extents
+        .iter()
+        .enumerate()
+        .map(|(k, &(a, b))| crate::document::Slot {
+            text: String::new(),
+            id: usize::MAX - 2000 - k,
+            first_row: true,
+            first_col: true,
+            x: Some((a, b)),
+        })
+        .collect();
+    for s in r.slots.iter().filter(|s| s.first_row && s.first_col && !s.text.trim().is_empty()) {
+        let Some((a, b)) = s.x else { continue };
+        let mut best: Option<usize> = None;
+        let mut best_overlap = 0.0;
+        for (k, &(c0, c1)) in extents.iter().enumerate() {
+            let overlap = b.min(c1) - a.max(c0);
+            if overlap > best_overlap {
+                best_overlap = overlap;
+                best = Some(k);
+            }
+        }
+        if let Some(slot) = best.and_then(|k| slots.get_mut(k)) {
+            if !slot.text.is_empty() {
+                slot.text.push(' ');
+            }
+            slot.text.push_str(s.text.trim());
+        }
+    }
+    RawRow { slots, page: r.page, bbox: r.bbox }
+}
+
 /// Header path of each column: the distinct texts above it, top to bottom.
 fn header_paths(rows: &[RawRow], n_cols: usize) -> Vec<Vec<String>> {
     (0..n_cols)
@@ -260,6 +380,8 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     if !draft.explicit_merges {
         infer_header_merges(&mut rows, header_end);
     }
+    let rows = merge_split_columns(rows, header_end, draft.xs.as_deref());
+    let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(n_cols);
     let paths = header_paths(rows.get(..header_end).unwrap_or(&[]), n_cols);
     let two_sided = matches!(
         kind,
@@ -554,6 +676,26 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 bbox: raw.bbox,
             });
         }
+        // A cell split by a page break: its second half opens the next page as a row with only
+        // a name (no code, no amounts, no numbering): join it to the row above.
+        let mut joined: Vec<Row> = Vec::with_capacity(group_rows.len());
+        for r in group_rows {
+            let fragment = r.code.is_none()
+                && r.values.values().all(Option::is_none)
+                && !r.name.is_empty()
+                && r.name.chars().count() <= 8
+                && !starts_with_enumerator(&r.name)
+                && !matches!(squash(&r.name).as_str(), "小计" | "合计" | "总计")
+                && r.role == RowRole::Detail;
+            let first_on_page = joined.last().is_none_or(|p| p.page != r.page);
+            match joined.last_mut() {
+                Some(prev) if fragment && first_on_page && prev.page + 1 == r.page && !prev.name.is_empty() => {
+                    prev.name.push_str(&r.name);
+                }
+                _ => joined.push(r),
+            }
+        }
+        let mut group_rows = joined;
         // A coded row whose code prefixes the next coded row's code has children: a subtotal.
         let coded: Vec<(usize, String)> = group_rows
             .iter()
