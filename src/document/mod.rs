@@ -460,6 +460,7 @@ fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
         if !s.first_col {
             continue;
         }
+        let continued = !s.first_row;
         let target = match (xs, s.x) {
             (Some(xs), Some((a, b))) => {
                 let mut best = None;
@@ -478,8 +479,17 @@ fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
             _ => Some(i.min(width.saturating_sub(1))),
         };
         if let Some(slot) = target.and_then(|k| slots.get_mut(k)) {
-            if slot.text.is_empty() {
+            if continued {
+                // A cell reaching down from the row above stays a continuation.
+                if slot.text.is_empty() {
+                    slot.text = s.text;
+                    slot.id = s.id;
+                    slot.first_row = false;
+                }
+            } else if slot.text.is_empty() || !slot.first_row {
                 slot.text = s.text;
+                slot.id = s.id;
+                slot.first_row = true;
             } else if !s.text.is_empty() {
                 slot.text.push_str(&s.text);
             }

@@ -201,7 +201,11 @@ fn merge_split_columns(rows: Vec<RawRow>, header_end: usize, xs: Option<&[f64]>)
     let mut members: Vec<Vec<usize>> = Vec::new();
     for k in 0..n_cols {
         match (members.last_mut(), ids.get(k)) {
-            (Some(m), Some(id)) if !id.is_empty() && m.last().and_then(|&p| ids.get(p)) == Some(id) => m.push(k),
+            (Some(m), Some(id))
+                if !id.is_empty() && m.last().and_then(|&p| ids.get(p)) == Some(id) =>
+            {
+                m.push(k)
+            }
             _ => members.push(vec![k]),
         }
     }
@@ -251,7 +255,11 @@ fn merge_split_columns(rows: Vec<RawRow>, header_end: usize, xs: Option<&[f64]>)
                             }
                         }
                         // A category cell beside its 小计: the row is the category's subtotal.
-                        if uniq.len() == 2 && uniq.get(1).is_some_and(|t| matches!(squash(t).as_str(), "小计" | "合计")) {
+                        if uniq.len() == 2
+                            && uniq
+                                .get(1)
+                                .is_some_and(|t| matches!(squash(t).as_str(), "小计" | "合计"))
+                        {
                             uniq.truncate(1);
                         }
                         slot.text = uniq.join("");
@@ -261,9 +269,50 @@ fn merge_split_columns(rows: Vec<RawRow>, header_end: usize, xs: Option<&[f64]>)
                     slot
                 })
                 .collect();
-            RawRow { slots, page: r.page, bbox: r.bbox }
+            RawRow {
+                slots,
+                page: r.page,
+                bbox: r.bbox,
+            }
         })
         .collect()
+}
+
+/// Word tables often draw an item's code and name as cells spanning several grid rows with its
+/// amount in only one of them: fold such rows (no new item text, only amounts, under cells reaching
+/// down from above) into the row where the item starts.
+fn merge_vertical_continuations(rows: Vec<RawRow>, header_end: usize) -> Vec<RawRow> {
+    let mut out: Vec<RawRow> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.into_iter().enumerate() {
+        let continues = i > header_end
+            && r.slots
+                .iter()
+                .any(|s| !s.first_row && !s.text.trim().is_empty())
+            && own_texts(&r).all(|(_, t)| {
+                t.trim().is_empty()
+                    || matches!(amount::parse(t), Parsed::Number { .. } | Parsed::Blank)
+            })
+            && out.last().is_some_and(|p| p.page == r.page);
+        if continues {
+            if let Some(prev) = out.last_mut() {
+                for (k, s) in r.slots.iter().enumerate() {
+                    if s.first_row && s.first_col && !s.text.trim().is_empty() {
+                        if let Some(p) = prev.slots.get_mut(k) {
+                            if p.text.trim().is_empty() || !p.first_row {
+                                *p = s.clone();
+                            }
+                        }
+                    }
+                }
+                if let (Some(a), Some(b)) = (prev.bbox.as_mut(), r.bbox) {
+                    a[3] = a[3].max(b[3]);
+                }
+            }
+            continue;
+        }
+        out.push(r);
+    }
+    out
 }
 
 /// A data row laid onto logical columns by horizontal overlap of its cells.
@@ -279,7 +328,11 @@ fn place_by_overlap(r: &RawRow, extents: &[(f64, f64)]) -> RawRow {
             x: Some((a, b)),
         })
         .collect();
-    for s in r.slots.iter().filter(|s| s.first_row && s.first_col && !s.text.trim().is_empty()) {
+    for s in r
+        .slots
+        .iter()
+        .filter(|s| s.first_row && s.first_col && !s.text.trim().is_empty())
+    {
         let Some((a, b)) = s.x else { continue };
         let mut best: Option<usize> = None;
         let mut best_overlap = 0.0;
@@ -297,7 +350,11 @@ fn place_by_overlap(r: &RawRow, extents: &[(f64, f64)]) -> RawRow {
             slot.text.push_str(s.text.trim());
         }
     }
-    RawRow { slots, page: r.page, bbox: r.bbox }
+    RawRow {
+        slots,
+        page: r.page,
+        bbox: r.bbox,
+    }
 }
 
 /// Header path of each column: the distinct texts above it, top to bottom.
@@ -380,6 +437,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     if !draft.explicit_merges {
         infer_header_merges(&mut rows, header_end);
     }
+    let rows = merge_vertical_continuations(rows, header_end);
     let rows = merge_split_columns(rows, header_end, draft.xs.as_deref());
     let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(n_cols);
     let paths = header_paths(rows.get(..header_end).unwrap_or(&[]), n_cols);
@@ -689,7 +747,12 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 && r.role == RowRole::Detail;
             let first_on_page = joined.last().is_none_or(|p| p.page != r.page);
             match joined.last_mut() {
-                Some(prev) if fragment && first_on_page && prev.page + 1 == r.page && !prev.name.is_empty() => {
+                Some(prev)
+                    if fragment
+                        && first_on_page
+                        && prev.page + 1 == r.page
+                        && !prev.name.is_empty() =>
+                {
                     prev.name.push_str(&r.name);
                 }
                 _ => joined.push(r),
