@@ -276,7 +276,9 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                             .trim_end_matches("(续)")
                             .trim_end_matches("（续）")
                             .trim_end_matches("续表");
+                        // Performance-target forms repeat one title per project: never a continuation.
                         last.title.as_deref() == Some(base)
+                            && !base.contains("绩效")
                             && last.pages.last().is_some_and(|&p| p + 1 == t.page)
                     }
                     _ => false,

@@ -22,6 +22,9 @@ struct Group {
     code: Option<usize>,
     code_parts: Vec<(u8, usize)>,
     name: Option<usize>,
+    /// A header-less column right of the name holding sub-items (Jiangsu: 一般公共预算资金 | 小计,
+    /// then | 公共财政拨款(补助)资金 on the rows below).
+    sub_name: Option<usize>,
     amounts: Vec<(usize, String)>,
     texts: Vec<(usize, String)>,
     side: Option<Side>,
@@ -174,6 +177,45 @@ fn infer_header_merges(rows: &mut [RawRow], header_end: usize) {
                     s.text = left_text;
                     s.id = left_id;
                     s.first_col = false;
+                }
+            }
+        }
+    }
+}
+
+/// In summary tables the 支出合计 row's label may span the expenditure blocks with its amount under
+/// the last block: give the amounts to the block whose name cell holds the label.
+fn reassign_spanning_totals(body: &mut [RawRow], groups: &[Group]) {
+    let own = |r: &RawRow, k: Option<usize>| -> String {
+        k.and_then(|k| r.slots.get(k))
+            .filter(|s| s.first_row && s.first_col)
+            .map(|s| s.text.trim().to_string())
+            .unwrap_or_default()
+    };
+    for r in body.iter_mut() {
+        for (ai, a) in groups.iter().enumerate() {
+            for b in groups.iter().skip(ai + 1) {
+                if a.side != b.side || a.side.is_none() {
+                    continue;
+                }
+                let a_named = !own(r, a.name).is_empty();
+                let a_empty = a.amounts.iter().all(|(k, _)| own(r, Some(*k)).is_empty());
+                let b_unnamed = own(r, b.name).is_empty();
+                let b_values: Vec<String> =
+                    b.amounts.iter().map(|(k, _)| own(r, Some(*k))).collect();
+                if a_named && a_empty && b_unnamed && b_values.iter().any(|v| !v.is_empty()) {
+                    for ((ka, _), v) in a.amounts.iter().zip(&b_values) {
+                        if let Some(slot) = r.slots.get_mut(*ka) {
+                            slot.text = v.clone();
+                            slot.first_row = true;
+                            slot.first_col = true;
+                        }
+                    }
+                    for (kb, _) in &b.amounts {
+                        if let Some(slot) = r.slots.get_mut(*kb) {
+                            slot.text.clear();
+                        }
+                    }
                 }
             }
         }
@@ -529,6 +571,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                             .filter(|l| l.contains("用途") || l.contains("经济"))
                             .map(|_| "by_use".to_string());
                     }
+                } else if cur.sub_name.is_none()
+                    && cur.amounts.is_empty()
+                    && paths.get(k).is_none_or(|p| p.is_empty())
+                {
+                    cur.sub_name = Some(k);
                 } else {
                     cur.texts
                         .push((k, paths.get(k).map(|p| p.join("/")).unwrap_or_default()));
@@ -586,12 +633,16 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         ));
     }
 
+    let mut body: Vec<RawRow> = body.to_vec();
+    if two_sided {
+        reassign_spanning_totals(&mut body, &groups);
+    }
     // Rows, per group (summary: all income rows, then expenditure).
     let mut out_rows: Vec<Row> = Vec::new();
     for g in &groups {
         let mut carry: [Option<String>; 3] = [None, None, None];
         let mut group_rows: Vec<Row> = Vec::new();
-        for raw in body {
+        for raw in &body {
             let text_at = |k: Option<usize>| -> String {
                 k.and_then(|k| raw.slots.get(k))
                     .filter(|s| s.first_col && s.first_row)
@@ -599,6 +650,10 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     .unwrap_or_default()
             };
             let mut name = clean_name(&text_at(g.name));
+            let sub = clean_name(&text_at(g.sub_name));
+            if !sub.is_empty() && !matches!(sub.as_str(), "小计" | "合计") {
+                name = sub;
+            }
             let code_text = squash(&text_at(g.code));
             let mut code: Option<String> = (!code_text.is_empty()
                 && code_text.chars().all(|ch| ch.is_ascii_digit()))
