@@ -212,18 +212,57 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
         }
     }
     if t.general_budget_project_total.is_none() {
-        if let Some(f) = first_table(tables, TableKind::FiscalAppropriationSummary) {
-            t.general_budget_project_total = value(
-                f,
-                |r| r.side == Some(Side::Expenditure) && squash(&r.name).contains("项目支出"),
-                "general_budget",
-            );
+        // The fiscal-appropriation summary's 项目支出: its general-budget column, or its total when
+        // every yuan of appropriation is general budget; else the summary's, on the same condition.
+        for kind in [TableKind::FiscalAppropriationSummary, TableKind::Summary] {
+            let Some(f) = first_table(tables, kind) else {
+                continue;
+            };
+            let is_project = |r: &crate::model::Row| {
+                r.side == Some(Side::Expenditure) && squash(&r.name).contains("项目支出")
+            };
+            let v = value(f, is_project, "general_budget").or_else(|| {
+                all_general_budget(f)
+                    .then(|| value(f, is_project, "total"))
+                    .flatten()
+            });
+            if v.is_some() {
+                t.general_budget_project_total = v;
+                break;
+            }
         }
     }
     if let Some(tp) = first_table(tables, TableKind::ThreePublic) {
         t.three_public_total = three_public_total(tp);
     }
     t
+}
+
+/// Does the income side hold only general-budget money (other sources blank or zero)?
+fn all_general_budget(t: &Table) -> bool {
+    let mut saw_general = false;
+    for r in t
+        .rows
+        .iter()
+        .filter(|r| r.side == Some(Side::Income) && r.role == RowRole::Detail)
+    {
+        let name = squash(&r.name);
+        let v = r
+            .values
+            .get("total")
+            .copied()
+            .flatten()
+            .map(|a| a.0)
+            .unwrap_or_default();
+        if name.contains("一般公共预算") {
+            saw_general |= !v.is_zero();
+        } else if name.contains("财政拨款") && !name.contains("结转") {
+            // A parent line (一、财政拨款) above 1.一般公共预算.
+        } else if !v.is_zero() {
+            return false;
+        }
+    }
+    saw_general
 }
 
 /// 因公出国(境) + 公务接待 + 公务用车购置及运行 of the table's first row with figures (this year's

@@ -119,6 +119,21 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("预算额", "total"),
 ];
 
+/// Keys a parent header lends to a 小计 / 合计 column below it.
+const COMPONENT_KEYS: &[&str] = &[
+    "vehicle",
+    "outbound_travel",
+    "reception",
+    "basic",
+    "project",
+    "personnel",
+    "public",
+    "carryover",
+    "current_year",
+    "prior_year",
+    "operating_costs",
+];
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -179,7 +194,9 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
     if own == Some("total") || own.is_none() {
         for parent in path.iter().rev().skip(1) {
             if let Some(k) = amount_key(parent) {
-                if k != "total" && k != "fiscal_appropriation" {
+                // Only a component (公务用车 / 小计, 基本支出 / 小计) passes its key down; a funding
+                // source above a 合计 (一般公共预算支出 / 合计) is the table's scope, not the column.
+                if COMPONENT_KEYS.contains(&k) {
                     return Some(ColumnRole::Amount(k));
                 }
             }
