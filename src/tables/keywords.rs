@@ -87,6 +87,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("人员经费", "personnel"),
     ("公用经费", "public"),
     ("因公出国", "outbound_travel"),
+    ("三公", "three_public"),
     ("公务接待", "reception"),
     ("购置及运行", "vehicle"),
     ("公务用车费", "vehicle"),
@@ -121,6 +122,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
 
 /// Keys a parent header lends to a 小计 / 合计 column below it.
 const COMPONENT_KEYS: &[&str] = &[
+    "three_public",
     "vehicle",
     "outbound_travel",
     "reception",
