@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn amounts_serialize_with_two_decimals() {
-        let a = Amount(Decimal::new(774_48, 2) * Decimal::from(10_000));
+        let a = Amount(Decimal::new(77_448, 2) * Decimal::from(10_000));
         assert_eq!(
             serde_json::to_string(&a).ok().as_deref(),
             Some("\"7744800.00\"")

@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     while let Some(op) = lx.next() {
         let pos = lx.position();
         assert!(pos > last, "no progress at {pos} (operator {:?})", op.op);
-        assert!(pos <= data.len(), "position {pos} past the end ({})", data.len());
+        assert!(
+            pos <= data.len(),
+            "position {pos} past the end ({})",
+            data.len()
+        );
         for o in &op.operands {
             let _ = o.as_f64();
         }

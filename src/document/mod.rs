@@ -392,7 +392,7 @@ fn split_at_meta_rows(blocks: Vec<Block>) -> Vec<Block> {
                         if !slot.first_row && taken.contains(&slot.id) {
                             slot.text.clear();
                             slot.first_row = true;
-                            slot.id = usize::MAX / 2 + slot.id;
+                            slot.id += usize::MAX / 2;
                         }
                     }
                     let text = row_text(&r);
@@ -465,12 +465,13 @@ fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
         let continued = !s.first_row;
         let target = match (xs, s.x) {
             (Some(xs), Some((a, b))) => {
-                let mut best = None;
+                let left: Option<usize> = None;
+                let mut best = left;
                 let mut best_overlap = 0.0;
                 for k in 0..width {
                     if let (Some(&c0), Some(&c1)) = (xs.get(k), xs.get(k + 1)) {
                         let overlap = b.min(c1) - a.max(c0);
-                        if overlap > best_overlap {
+                        if left.is_none() && overlap > best_overlap {
                             best_overlap = overlap;
                             best = Some(k);
                         }
@@ -492,6 +493,8 @@ fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
                 slot.text = s.text;
                 slot.id = s.id;
                 slot.first_row = true;
+                // Keep the cell's own extent: the tables stage places it by overlap.
+                slot.x = s.x;
             } else if !s.text.is_empty() {
                 slot.text.push_str(&s.text);
             }

@@ -7,6 +7,7 @@ use crate::model::TableKind;
 /// (all of these substrings, none of these, kind), first match wins.
 const TABLE_KINDS: &[(&[&str], &[&str], TableKind)] = &[
     (&["绩效目标"], &[], TableKind::PerformanceTargets),
+    (&["政府采购"], &[], TableKind::Other),
     (&["绩效自评"], &[], TableKind::PerformanceTargets),
     (&["三公"], &[], TableKind::ThreePublic),
     (&["机关运行经费"], &[], TableKind::OperatingCosts),
@@ -191,8 +192,18 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
         return Some(ColumnRole::Name);
     }
     // Amount: the most specific header level that names a key; a generic total below a specific
-    // parent (公务用车购置及运行费 / 小计) takes the parent's key.
-    let own = amount_key(&last);
+    // parent (公务用车购置及运行费 / 小计) takes the parent's key. A label broken over two cells
+    // by a fragmented grid (公务接 / 待费) is read joined.
+    let mut own = amount_key(&last);
+    if own.is_none() && path.len() >= 2 {
+        let joined: String = path
+            .iter()
+            .skip(path.len() - 2)
+            .map(|p| squash(p))
+            .collect();
+        own = amount_key(&joined)
+            .filter(|k| !matches!(*k, "total" | "general_budget" | "three_public"));
+    }
     if own == Some("total") || own.is_none() {
         for parent in path.iter().rev().skip(1) {
             if let Some(k) = amount_key(parent) {
@@ -264,6 +275,7 @@ mod tests {
             TableKind::OperatingCosts
         );
         assert_eq!(table_kind("资产负债情况表"), TableKind::Other);
+        assert_eq!(table_kind("政府采购支出预算表"), TableKind::Other);
     }
 
     #[test]
@@ -306,5 +318,9 @@ mod tests {
             Some(ColumnRole::Amount("total"))
         );
         assert_eq!(column_role(&s(&["栏次"]), k), Some(ColumnRole::Numbering));
+        assert_eq!(
+            column_role(&s(&["“三公”经费", "公务接", "待费"]), k),
+            Some(ColumnRole::Amount("reception"))
+        );
     }
 }

@@ -376,14 +376,29 @@ fn place_by_overlap(r: &RawRow, extents: &[(f64, f64)]) -> RawRow {
         .filter(|s| s.first_row && s.first_col && !s.text.trim().is_empty())
     {
         let Some((a, b)) = s.x else { continue };
+        // A figure goes where most of its cell lies; a label spanning several columns (支出合计
+        // over the name, amount and next-name columns) to the leftmost it substantially covers.
+        let is_label = matches!(amount::parse(&s.text), Parsed::Text) && !is_code(&s.text);
         let mut best: Option<usize> = None;
-        let mut best_overlap = 0.0;
-        for (k, &(c0, c1)) in extents.iter().enumerate() {
-            let overlap = b.min(c1) - a.max(c0);
-            if overlap > best_overlap {
-                best_overlap = overlap;
-                best = Some(k);
+        if is_label {
+            best = extents
+                .iter()
+                .position(|&(c0, c1)| b.min(c1) - a.max(c0) >= 0.3 * (b - a).max(1.0));
+        }
+        if best.is_none() {
+            let mut best_overlap = 0.0;
+            for (k, &(c0, c1)) in extents.iter().enumerate() {
+                let overlap = b.min(c1) - a.max(c0);
+                if overlap > best_overlap {
+                    best_overlap = overlap;
+                    best = Some(k);
+                }
             }
+        }
+        if is_label && best.is_none() {
+            best = extents
+                .iter()
+                .position(|&(c0, c1)| b.min(c1) - a.max(c0) > 0.0);
         }
         if let Some(slot) = best.and_then(|k| slots.get_mut(k)) {
             if !slot.text.is_empty() {
@@ -455,12 +470,27 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             "performance-target table recognized; its records are not extracted yet",
             page0,
         ));
+        // The form states its own unit in a label cell: 项目资金（元）.
+        let own_unit = draft
+            .rows
+            .iter()
+            .flat_map(|r| r.slots.iter())
+            .find_map(|s| {
+                let t = squash(&s.text);
+                ["(万元)", "(元)", "（万元）", "（元）"]
+                    .iter()
+                    .find(|u| t.contains(*u))
+                    .map(|u| {
+                        u.trim_matches(|c| matches!(c, '(' | ')' | '（' | '）'))
+                            .to_string()
+                    })
+            });
         let table = Table {
             kind,
             title,
             label: draft.label.clone(),
             pages: draft.pages.clone(),
-            amount_unit: draft.unit.clone(),
+            amount_unit: own_unit.or_else(|| draft.unit.clone()),
             empty: draft.rows.iter().all(RawRow::is_blank),
             columns: Vec::new(),
             column_headers: Vec::new(),
@@ -534,6 +564,30 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         }
     }
 
+    // A fragmented grid leaves ghost columns: an amount column without a single figure whose header
+    // is only the upper part of another column's header.
+    let has_data = |k: usize| {
+        body.iter().any(|r| {
+            r.slots
+                .get(k)
+                .is_some_and(|s| s.first_row && s.first_col && !s.text.trim().is_empty())
+        })
+    };
+    for k in 0..roles.len() {
+        let is_amount = matches!(roles.get(k), Some(Some(ColumnRole::Amount(_))));
+        let Some(pk) = paths.get(k) else { continue };
+        let ghost = is_amount
+            && !has_data(k)
+            && paths
+                .iter()
+                .enumerate()
+                .any(|(j, pj)| j != k && pj.len() > pk.len() && pj.starts_with(pk));
+        if ghost {
+            if let Some(r) = roles.get_mut(k) {
+                *r = None;
+            }
+        }
+    }
     // Groups: a new group starts at a name column that follows amounts, or where the side changes.
     let mut groups: Vec<Group> = Vec::new();
     let mut cur = Group::default();
