@@ -22,6 +22,8 @@ Usage (from the repository root):
 
     python3 scripts/make-sample.py            # samples/yangquan-veterans-service-center-2024.{html,pdf}
     python3 scripts/make-sample.py --yuan     # samples/yangquan-veterans-service-center-2024-yuan.pdf
+    python3 scripts/make-sample.py --no-rules # samples/yangquan-veterans-service-center-2024-norules.pdf
+                                              # (tables without rulings: the text-alignment fallback)
     python3 scripts/make-sample.py --check    # also compare the PDF text (pdftotext) with the seed
     python3 scripts/make-sample.py --html-only  # write the HTML only, no LibreOffice
 
@@ -481,21 +483,26 @@ def check(pdf_path: Path, expected: list[str], seed_text: str, yuan_mode: bool):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--yuan", action="store_true", help="amounts of the budget tables in 元 (…-yuan.pdf)")
+    ap.add_argument("--no-rules", action="store_true", help="tables drawn without rulings (…-norules.pdf)")
     ap.add_argument("--seed", type=Path, default=SEED)
     ap.add_argument("--outdir", type=Path, default=ROOT / "samples")
     ap.add_argument("--html-only", action="store_true")
     ap.add_argument("--check", action="store_true", help="compare pdftotext output with the seed")
     opts = ap.parse_args()
+    if opts.no_rules:
+        global BORDER
+        BORDER = "border: none"
 
     seed_text = opts.seed.read_text(encoding="utf-8")
     doc, emitted = build_html(seed_text, opts)
     opts.outdir.mkdir(parents=True, exist_ok=True)
-    name = NAME + ("-yuan" if opts.yuan else "")
+    name = NAME + ("-yuan" if opts.yuan else "") + ("-norules" if opts.no_rules else "")
     pdf_path = opts.outdir / f"{name}.pdf"
     with tempfile.TemporaryDirectory(prefix="make-sample-html-") as tmp:
-        html_path = (Path(tmp) if opts.yuan else opts.outdir) / f"{name}.html"
+        variant = opts.yuan or opts.no_rules
+        html_path = (Path(tmp) if variant else opts.outdir) / f"{name}.html"
         html_path.write_text(doc, encoding="utf-8")
-        print(f"wrote {html_path}" if not opts.yuan else f"HTML (temporary) {html_path}")
+        print(f"wrote {html_path}" if not variant else f"HTML (temporary) {html_path}")
         if opts.html_only:
             return
         to_pdf(html_path, pdf_path, doc.encode())

@@ -331,3 +331,46 @@ fn every_titled_table_of_a_budget_is_a_known_kind() {
         }
     }
 }
+
+/// The text-alignment fallback: the sample printed without any rulings yields the same
+/// general-budget table (every code, name and value) and the same general-budget totals as the
+/// ruled sample.
+#[test]
+fn tables_without_rulings_match_the_ruled_sample() {
+    let ruled = extract("samples/yangquan-veterans-service-center-2024.pdf");
+    let bare = extract("samples/yangquan-veterans-service-center-2024-norules.pdf");
+    assert_eq!(
+        rows_json(&bare, TableKind::GeneralBudgetExpenditure),
+        rows_json(&ruled, TableKind::GeneralBudgetExpenditure)
+    );
+    assert_eq!(
+        rows_json(&bare, TableKind::GeneralBudgetExpenditure)
+            .as_array()
+            .map(Vec::len),
+        Some(20)
+    );
+    assert_eq!(
+        bare.totals.general_budget_expenditure_total,
+        ruled.totals.general_budget_expenditure_total
+    );
+    assert_eq!(
+        bare.totals.general_budget_basic_total,
+        ruled.totals.general_budget_basic_total
+    );
+    assert_eq!(
+        bare.totals.general_budget_project_total,
+        ruled.totals.general_budget_project_total
+    );
+    // The empty tables, printed as a title, a header and 注：本表无数据, are still there.
+    let kinds: Vec<&str> = bare.tables.iter().map(|t| t.kind.as_str()).collect();
+    for k in [
+        "summary",
+        "income",
+        "expenditure",
+        "fiscal_appropriation_summary",
+        "three_public",
+        "operating_costs",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+}

@@ -70,6 +70,27 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whitespace removed except a single space between two digits.
+fn squash_keep_digit_gaps(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let prev_digit = out.chars().last().is_some_and(|p: char| p.is_ascii_digit());
+            let next_digit = chars
+                .get(i + 1..)
+                .and_then(|r| r.iter().find(|c| !c.is_whitespace()))
+                .is_some_and(|n| n.is_ascii_digit());
+            if prev_digit && next_digit && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Classify one line.
 pub fn classify(text: &str) -> LineFacts {
     let p = patterns();
@@ -96,14 +117,18 @@ pub fn classify(text: &str) -> LineFacts {
         .filter(|n| {
             n.chars().count() >= 2 && !n.starts_with("万元") && !n.ends_with("单位") && n != "元"
         });
-    let label = p.label.find(&s).map(|m| m.as_str().to_string());
+    // Labels read with the gaps between digit runs kept: "预算公开表1 2024年…" is 表1, not 表12024.
+    let label = p
+        .label
+        .find(&squash_keep_digit_gaps(text))
+        .map(|m| m.as_str().to_string());
     let kind = if s.contains("本表无数据")
         || s.contains("本表为空")
         || s.contains("此表无数据")
         || (s.starts_with("注") && s.len() > 3 && (s.starts_with("注:") || s.starts_with("注：")))
     {
         LineKind::Note(s.clone())
-    } else if let Some(t) = title_of(&s) {
+    } else if let Some(t) = title_of(&squash_keep_digit_gaps(text)) {
         LineKind::Title(t)
     } else if unit.is_some()
         || unit_name.is_some()
@@ -129,7 +154,12 @@ fn title_of(s: &str) -> Option<String> {
     if p.toc.is_match(s) || s.contains('。') || s.contains("详见") || s.contains('，') {
         return None;
     }
-    let mut t = p.label.replace_all(s, "").to_string();
+    let mut t: String = p
+        .label
+        .replace_all(s, "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     // Unit / unit-name parts that share the line.
     if let Some(m) = p.unit.find(&t) {
         t.truncate(m.start());

@@ -115,10 +115,51 @@ pub fn blocks_from_layouts(layouts: &[PageLayout]) -> Vec<Block> {
         for g in &lay.grids {
             items.push((g.bbox[1], Block::Table(raw_from_grid(g))));
         }
+        for t in &lay.aligned {
+            let top = t.rows.first().map(|r| r.bbox[1]).unwrap_or(0.0);
+            items.push((top, Block::Table(raw_from_aligned(t))));
+        }
         items.sort_by(|a, b| a.0.total_cmp(&b.0));
         out.extend(items.into_iter().map(|(_, b)| b));
     }
     out
+}
+
+fn raw_from_aligned(t: &crate::layout::aligned::AlignedTable) -> RawTable {
+    let mut id = 0usize;
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| RawRow {
+            slots: r
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    id += 1;
+                    let band = match (t.xs.get(k), t.xs.get(k + 1)) {
+                        (Some(&a), Some(&b)) => Some((a, b)),
+                        _ => None,
+                    };
+                    Slot {
+                        text: c.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
+                        id,
+                        first_row: true,
+                        first_col: true,
+                        x: c.as_ref().map(|c| (c.1, c.2)).or(band),
+                    }
+                })
+                .collect(),
+            page: t.page,
+            bbox: Some(r.bbox),
+        })
+        .collect();
+    RawTable {
+        page: t.page,
+        rows,
+        xs: Some(t.xs.clone()),
+        explicit_merges: false,
+    }
 }
 
 fn raw_from_grid(g: &crate::layout::Grid) -> RawTable {
@@ -198,7 +239,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
         // A title wrapped onto a second line: "…“三公”经费、会议费、培训费支出预" + "算表".
         if let Some((prev, prev_page)) = prev_line.take() {
             if prev_page == page {
-                let joined = format!("{prev}{text}");
+                let joined = format!("{prev} {text}");
                 let j = lines::classify(&joined);
                 if matches!(j.kind, LineKind::Title(_))
                     && (!matches!(facts.kind, LineKind::Title(_))
@@ -226,10 +267,22 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
         match facts.kind {
             LineKind::Title(t) => *title = Some((t, page)),
             LineKind::Note(n) => {
-                if title.is_none() {
-                    if let Some(t) = tables.last_mut() {
-                        t.notes.push(n);
+                match title.take() {
+                    None => {
+                        if let Some(t) = tables.last_mut() {
+                            t.notes.push(n);
+                        }
                     }
+                    // A title and its 本表无数据 note with no grid between (an empty table printed
+                    // without rulings): the table exists, empty.
+                    Some((t, p)) => tables.push(TableDraft {
+                        title: Some(t),
+                        label: label.take(),
+                        unit: unit.clone(),
+                        pages: vec![p],
+                        notes: vec![n],
+                        ..Default::default()
+                    }),
                 }
             }
             LineKind::Narrative => {

@@ -4,6 +4,7 @@
 //! Tolerances are relative to the glyphs' font size, so the same code serves 9 pt table cells and
 //! 22 pt titles, A4 portrait and A3 landscape.
 
+pub mod aligned;
 pub mod grid;
 pub mod render;
 
@@ -19,6 +20,8 @@ pub struct PageLayout {
     pub height: f64,
     pub lines: Vec<Line>,
     pub grids: Vec<Grid>,
+    /// Tables without rulings, found from text alignment.
+    pub aligned: Vec<aligned::AlignedTable>,
 }
 
 /// Lines and grids of a page.
@@ -31,12 +34,27 @@ pub fn analyze(page: &Page) -> PageLayout {
         .filter(|(_, u)| !**u)
         .map(|(g, _)| g)
         .collect();
+    let mut lines = lines_from(&rest, page.width, page.height);
+    let aligned = aligned::find(page.number, &lines);
+    if !aligned.is_empty() {
+        let used: std::collections::HashSet<usize> = aligned
+            .iter()
+            .flat_map(|t| t.lines.iter().copied())
+            .collect();
+        lines = lines
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+            .map(|(_, l)| l)
+            .collect();
+    }
     PageLayout {
         page: page.number,
         width: page.width,
         height: page.height,
-        lines: lines_from(&rest, page.width, page.height),
+        lines,
         grids,
+        aligned,
     }
 }
 
@@ -173,7 +191,19 @@ fn make_line(mut glyphs: Vec<Placed>) -> Line {
     for p in &glyphs {
         let size = p.g.size.max(1.0);
         let gap = p.x0 - prev_x1;
-        let new_word = prev_x1.is_nan() || gap > 0.25 * size;
+        // A figure right against the next column's label ("774.48一、一般公共服务支出") is two
+        // words even when the gap is small.
+        let digit_to_cjk = words
+            .last()
+            .and_then(|w| w.text.chars().last())
+            .is_some_and(|c| c.is_ascii_digit())
+            && p.g
+                .text
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii() && c.is_alphabetic())
+            && gap > 0.5;
+        let new_word = prev_x1.is_nan() || gap > 0.25 * size || digit_to_cjk;
         if new_word {
             words.push(Word {
                 text: p.g.text.clone(),

@@ -50,6 +50,22 @@ pub fn layout_text(layout: &PageLayout) -> String {
     for l in &layout.lines {
         let _ = writeln!(out, "  line y={:.1}: {}", l.bbox[1], l.text());
     }
+    for (i, t) in layout.aligned.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "aligned table {i} (no rulings): {} rows × {} bands",
+            t.rows.len(),
+            t.xs.len().saturating_sub(1)
+        );
+        for (r, row) in t.rows.iter().enumerate() {
+            let cells: Vec<&str> = row
+                .cells
+                .iter()
+                .map(|c| c.as_ref().map(|c| c.0.as_str()).unwrap_or(""))
+                .collect();
+            let _ = writeln!(out, "{r:>3}: {}", cells.join(" | "));
+        }
+    }
     for (i, g) in layout.grids.iter().enumerate() {
         let _ = writeln!(
             out,

@@ -107,7 +107,13 @@ fn is_numbering_row(row: &RawRow) -> bool {
         return true;
     }
     let nums: Vec<u32> = texts.iter().filter_map(|t| t.parse().ok()).collect();
-    nums.len() >= 2 && nums.len() == texts.len() && nums.windows(2).all(|w| w[1] == w[0] + 1)
+    if nums.len() >= 2 && nums.len() == texts.len() && nums.windows(2).all(|w| w[1] == w[0] + 1) {
+        return true;
+    }
+    // Column numbers run together where columns could not be told apart: "1", "2", "34567".
+    let joined: String = texts.concat();
+    let expected: String = (1..=joined.len()).map(|n| n.to_string()).collect();
+    joined.len() >= 3 && joined.chars().all(|c| c.is_ascii_digit()) && expected.starts_with(&joined)
 }
 
 /// Does this row carry data (rather than header labels)?
