@@ -374,3 +374,29 @@ fn tables_without_rulings_match_the_ruled_sample() {
         assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
     }
 }
+
+/// The README's main command runs on the bundled sample; its whole output is frozen beside it
+/// (`samples/…expected.json`, the projection of which is hand-checked in tests/expected/).
+#[test]
+fn sample_full_output_is_frozen() {
+    let d = extract("samples/yangquan-veterans-service-center-2024.pdf");
+    let got = serde_json::to_value(&d).expect("serializes");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/yangquan-veterans-service-center-2024.expected.json");
+    if std::env::var("GONGKAI_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&got).expect("json") + "\n",
+        )
+        .expect("written");
+        return;
+    }
+    let want: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("expected output present"))
+            .expect("json");
+    assert!(
+        got == want,
+        "sample output changed:\n{}",
+        diff(&want, &got, "")
+    );
+}
