@@ -152,7 +152,8 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         ));
     }
     let totals = resolve_totals(&tables);
-    Disclosure {
+    let facts = crate::narrative::extract(&draft.lines);
+    let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
         document: DocumentInfo {
@@ -165,8 +166,15 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         tables,
         narrative: Default::default(),
         checks: Vec::new(),
+        verdict: Default::default(),
         diagnostics,
+    };
+    d.checks = crate::checks::run(&d, &facts);
+    d.verdict = crate::checks::verdict(&d.checks);
+    if let Ok(v) = serde_json::to_value(&facts) {
+        d.narrative.insert("facts".to_string(), v);
     }
+    d
 }
 
 fn first_table(tables: &[Table], kind: TableKind) -> Option<&Table> {

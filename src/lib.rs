@@ -3,9 +3,11 @@
 //! Pipeline (see `../shared/design/pipeline.md`): [`pdf`] (text layer) → [`layout`] (lines, grids) →
 //! document → tables → model → checks → output / batch.
 
+pub mod checks;
 pub mod document;
 pub mod extract;
 pub mod layout;
 pub mod model;
+pub mod narrative;
 pub mod pdf;
 pub mod tables;

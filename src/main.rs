@@ -38,6 +38,18 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Validate disclosures: the accounting identities and the narrative against the tables.
+    /// Exit status: 0 no errors, 1 errors found, 2 a file could not be read.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// text (a readable report) or json (one object per file, one per line).
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Also list the checks that passed.
+        #[arg(long)]
+        all: bool,
+    },
     /// Show the recognized tables as text grids (debugging the tables stage).
     Tables {
         file: PathBuf,
@@ -104,6 +116,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check { files, format, all } => {
+            let mut worst = 0u8;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            for file in &files {
+                match gongkai::extract::extract_file(file, &Default::default()) {
+                    Ok(d) => {
+                        if d.verdict.errors > 0 {
+                            worst = worst.max(1);
+                        }
+                        if format == "json" {
+                            let v = serde_json::json!({
+                                "file": file.display().to_string(),
+                                "verdict": d.verdict,
+                                "checks": d.checks,
+                            });
+                            writeln!(out, "{v}")?;
+                        } else {
+                            out.write_all(report(file, &d, all).as_bytes())?;
+                        }
+                    }
+                    Err(e) => {
+                        worst = 2;
+                        eprintln!("gongkai: {}: {e}", file.display());
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::from(worst))
+        }
         Command::Tables { file, page } => {
             let d = gongkai::extract::extract_file(&file, &Default::default())
                 .with_context(|| format!("{}", file.display()))?;
@@ -146,6 +188,80 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(report_failures(&file, &failed))
         }
     }
+}
+
+/// A readable check report: the verdict, then each finding with where its values are.
+fn report(file: &std::path::Path, d: &gongkai::model::Disclosure, all: bool) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: {} ({} errors, {} warnings, {} passed) — {:?} {} {}",
+        file.display(),
+        d.verdict.status,
+        d.verdict.errors,
+        d.verdict.warnings,
+        d.verdict.passed,
+        d.document.kind,
+        d.document
+            .fiscal_year
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        d.document.unit_name.as_deref().unwrap_or("")
+    );
+    for c in &d.checks {
+        if c.passed && !all {
+            continue;
+        }
+        if c.severity == gongkai::model::Severity::Info && !all {
+            continue;
+        }
+        let mark = if c.passed {
+            "ok   "
+        } else if c.severity == gongkai::model::Severity::Error {
+            "ERROR"
+        } else {
+            "warn "
+        };
+        let _ = writeln!(s, "  {mark} {:<28} {}", c.rule, c.message);
+        let places: Vec<String> = c
+            .locations
+            .iter()
+            .take(6)
+            .map(|l| {
+                let table = l.table.and_then(|t| d.tables.get(t));
+                let row = l.row.and_then(|r| table.and_then(|t| t.rows.get(r)));
+                let mut p = String::new();
+                if let Some(page) = l.page {
+                    p.push_str(&format!("p{page}"));
+                }
+                if let Some(t) = table {
+                    p.push_str(&format!(
+                        " {}",
+                        t.title.as_deref().unwrap_or(t.kind.as_str())
+                    ));
+                }
+                if let Some(r) = row {
+                    p.push_str(&format!(
+                        " / {}{}",
+                        r.code
+                            .as_deref()
+                            .map(|c| format!("{c} "))
+                            .unwrap_or_default(),
+                        r.name
+                    ));
+                }
+                if let Some(col) = &l.column {
+                    p.push_str(&format!(" [{col}]"));
+                }
+                p
+            })
+            .collect();
+        if !places.is_empty() && !c.passed {
+            let _ = writeln!(s, "        at {}", places.join("; "));
+        }
+    }
+    s
 }
 
 fn open(file: &PathBuf) -> Result<PdfDocument> {

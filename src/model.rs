@@ -55,7 +55,19 @@ pub struct Disclosure {
     /// Stated facts from the narrative parts (filled by the narrative stage).
     pub narrative: BTreeMap<String, serde_json::Value>,
     pub checks: Vec<Check>,
+    /// clean / warnings / errors, from `checks`.
+    pub verdict: Verdict,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The per-document verdict a batch summary or a warehouse filter uses.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Verdict {
+    /// clean | warnings | errors
+    pub status: String,
+    pub errors: usize,
+    pub warnings: usize,
+    pub passed: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -188,6 +200,9 @@ pub struct Row {
     /// Text columns of the row (项目单位, 项目类型 …), by printed header.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// Which column group of the table the row was read from (summary tables have several).
+    #[serde(skip)]
+    pub group_index: usize,
     pub page: usize,
     pub bbox: Option<[f64; 4]>,
 }

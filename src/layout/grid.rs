@@ -308,6 +308,75 @@ pub fn grids(page: &Page) -> (Vec<Grid>, Vec<bool>) {
     (out, used)
 }
 
+/// A table row printed just above or below a grid without its own ruling (the first row of a page
+/// whose top border was drawn on the previous page): a line touching the grid whose words fall into
+/// two or more of its columns becomes a row of the grid. Returns the lines left over.
+pub fn attach_adjacent_rows(grids: &mut [Grid], lines: Vec<super::Line>) -> Vec<super::Line> {
+    let mut rest = Vec::with_capacity(lines.len());
+    for line in lines {
+        let h = (line.bbox[3] - line.bbox[1]).max(1.0);
+        let target = grids.iter_mut().find(|g| {
+            let inside_x = line.bbox[0] >= g.bbox[0] - 2.0 && line.bbox[2] <= g.bbox[2] + 2.0;
+            let above = line.bbox[3] <= g.bbox[1] + 1.0 && g.bbox[1] - line.bbox[3] < 1.2 * h;
+            let below = line.bbox[1] >= g.bbox[3] - 1.0 && line.bbox[1] - g.bbox[3] < 1.2 * h;
+            inside_x && (above || below) && g.n_cols() >= 2
+        });
+        let Some(g) = target else {
+            rest.push(line);
+            continue;
+        };
+        // Words by column.
+        let mut texts: Vec<String> = vec![String::new(); g.n_cols()];
+        for w in &line.words {
+            let cx = (w.bbox[0] + w.bbox[2]) / 2.0;
+            let col =
+                g.xs.partition_point(|&x| x <= cx)
+                    .saturating_sub(1)
+                    .min(g.n_cols().saturating_sub(1));
+            if let Some(t) = texts.get_mut(col) {
+                t.push_str(&w.text);
+            }
+        }
+        if texts.iter().filter(|t| !t.is_empty()).count() < 2 {
+            rest.push(line);
+            continue;
+        }
+        let above = line.bbox[3] <= g.bbox[1] + 1.0;
+        let (top, bottom) = if above {
+            (line.bbox[1].min(g.bbox[1] - 1.0), g.bbox[1])
+        } else {
+            (g.bbox[3], line.bbox[3].max(g.bbox[3] + 1.0))
+        };
+        let row = if above {
+            for c in g.cells.iter_mut() {
+                c.row += 1;
+            }
+            g.ys.insert(0, top);
+            g.bbox[1] = top;
+            0
+        } else {
+            g.ys.push(bottom);
+            g.bbox[3] = bottom;
+            g.n_rows() - 1
+        };
+        for (col, text) in texts.into_iter().enumerate() {
+            let (Some(&x0), Some(&x1)) = (g.xs.get(col), g.xs.get(col + 1)) else {
+                continue;
+            };
+            g.cells.push(Cell {
+                row,
+                col,
+                rowspan: 1,
+                colspan: 1,
+                bbox: [x0, top, x1, bottom],
+                text,
+            });
+        }
+        g.cells.sort_by_key(|c| (c.row, c.col));
+    }
+    rest
+}
+
 /// Put each glyph into the cell containing its centre and join each cell's lines.
 fn fill_text(page: &Page, grids: &mut [Grid], used: &mut [bool]) {
     for grid in grids.iter_mut() {

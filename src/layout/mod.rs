@@ -26,7 +26,7 @@ pub struct PageLayout {
 
 /// Lines and grids of a page.
 pub fn analyze(page: &Page) -> PageLayout {
-    let (grids, used) = grid::grids(page);
+    let (mut grids, used) = grid::grids(page);
     let rest: Vec<&Glyph> = page
         .glyphs
         .iter()
@@ -35,6 +35,9 @@ pub fn analyze(page: &Page) -> PageLayout {
         .map(|(g, _)| g)
         .collect();
     let mut lines = lines_from(&rest, page.width, page.height);
+    if !grids.is_empty() {
+        lines = grid::attach_adjacent_rows(&mut grids, lines);
+    }
     let aligned = aligned::find(page.number, &lines);
     if !aligned.is_empty() {
         let used: std::collections::HashSet<usize> = aligned

@@ -699,7 +699,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     }
     // Rows, per group (summary: all income rows, then expenditure).
     let mut out_rows: Vec<Row> = Vec::new();
-    for g in &groups {
+    for (gi, g) in groups.iter().enumerate() {
         let mut carry: [Option<String>; 3] = [None, None, None];
         let mut group_rows: Vec<Row> = Vec::new();
         for raw in &body {
@@ -736,7 +736,12 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     let t = squash(&text_at(Some(*k)));
                     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
                         if let Some(slot) = parts.get_mut(*level as usize) {
-                            *slot = Some(t);
+                            // 款 and 项 are two digits; some exports drop the leading zero (301 | 2).
+                            *slot = Some(if *level > 0 && t.len() == 1 {
+                                format!("0{t}")
+                            } else {
+                                t
+                            });
                         }
                     }
                 }
@@ -845,6 +850,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 values,
                 raw: raw_texts,
                 attributes,
+                group_index: gi,
                 page: raw.page,
                 bbox: raw.bbox,
             });
@@ -866,7 +872,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     if fragment
                         && first_on_page
                         && prev.page + 1 == r.page
-                        && !prev.name.is_empty() =>
+                        && !prev.name.is_empty()
+                        // A complete line above (a subtotal) or an item of its own is not a cut.
+                        && !is_total_name(&prev.name)
+                        && !prev.name.contains("小计")
+                        && !["结转", "结余", "资金", "收入"].iter().any(|w| r.name.contains(w)) =>
                 {
                     prev.name.push_str(&r.name);
                 }

@@ -1,0 +1,1335 @@
+//! The `checks` stage: the validation rules of `../shared/design/rules.md`, each a pure function
+//! over the model returning findings with the locations of every value compared.
+//!
+//! Tolerance: published cells are rounded, so a sum of n printed figures may differ from its
+//! printed total by up to n × half a unit of the last printed digit (0.005 万元 = 50 元 for 万元
+//! with two decimals). It is computed from each table's printed precision, never a constant.
+
+use rust_decimal::Decimal;
+
+use crate::model::{
+    Amount, Check, Disclosure, DocumentKind, Location, Row, RowRole, Severity, Side, Table,
+    TableKind, Verdict,
+};
+use crate::narrative::Fact;
+
+pub fn verdict(checks: &[Check]) -> Verdict {
+    let failed = |s: Severity| {
+        checks
+            .iter()
+            .filter(|c| !c.passed && c.severity == s)
+            .count()
+    };
+    let errors = failed(Severity::Error);
+    let warnings = failed(Severity::Warning);
+    Verdict {
+        status: if errors > 0 {
+            "errors"
+        } else if warnings > 0 {
+            "warnings"
+        } else {
+            "clean"
+        }
+        .into(),
+        errors,
+        warnings,
+        passed: checks.iter().filter(|c| c.passed).count(),
+    }
+}
+
+/// Run every rule.
+pub fn run(d: &Disclosure, facts: &[Fact]) -> Vec<Check> {
+    let mut out = Vec::new();
+    summary_rules(d, &mut out);
+    hierarchy_rollup(d, &mut out);
+    table_total_row(d, &mut out);
+    row_columns(d, &mut out);
+    three_public_composition(d, &mut out);
+    cross_rules(d, &mut out);
+    narrative_rules(d, facts, &mut out);
+    completeness_rules(d, &mut out);
+    out
+}
+
+// ---------- helpers ----------
+
+/// Printed precision of a table: (half a unit of the last digit in yuan, unit factor, decimals).
+fn precision(t: &Table) -> (Decimal, Decimal, u32) {
+    let decimals = t
+        .rows
+        .iter()
+        .flat_map(|r| r.raw.values())
+        .map(|s| {
+            s.rsplit_once('.')
+                .map(|(_, f)| f.chars().filter(|c| c.is_ascii_digit()).count() as u32)
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0);
+    let factor = t
+        .amount_unit
+        .as_deref()
+        .and_then(crate::tables::amount::unit_factor)
+        .unwrap_or(Decimal::ONE);
+    (Decimal::new(5, decimals + 1) * factor, factor, decimals)
+}
+
+/// An amount in the table's printed unit, e.g. `774.48万元`.
+fn show(v: Decimal, t: &Table) -> String {
+    let (_, factor, decimals) = precision(t);
+    let mut x = v / factor;
+    x = x.round_dp(decimals.max(2));
+    x.rescale(decimals.max(if factor == Decimal::ONE { 2 } else { decimals }));
+    format!("{}{}", x, t.amount_unit.as_deref().unwrap_or("元"))
+}
+
+fn val(r: &Row, key: &str) -> Option<Decimal> {
+    r.values.get(key).copied().flatten().map(|a: Amount| a.0)
+}
+
+fn loc(ti: usize, ri: Option<usize>, column: Option<&str>, page: Option<usize>) -> Location {
+    Location {
+        table: Some(ti),
+        row: ri,
+        column: column.map(str::to_string),
+        page,
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn check(
+    rule: &str,
+    severity: Severity,
+    passed: bool,
+    message: String,
+    locations: Vec<Location>,
+) -> Check {
+    Check {
+        rule: rule.into(),
+        severity,
+        passed,
+        message,
+        locations,
+    }
+}
+
+fn info(rule: &str, message: impl Into<String>) -> Check {
+    Check {
+        rule: rule.into(),
+        severity: Severity::Info,
+        passed: true,
+        message: message.into(),
+        locations: Vec::new(),
+    }
+}
+
+fn tables_of(d: &Disclosure, kind: TableKind) -> impl Iterator<Item = (usize, &Table)> {
+    d.tables
+        .iter()
+        .enumerate()
+        .filter(move |(_, t)| t.kind == kind && !t.empty)
+}
+
+/// A sum compared with its stated total: pass/fail and a message.
+#[allow(clippy::too_many_arguments)]
+fn compare_sum(
+    out: &mut Vec<Check>,
+    rule: &str,
+    severity: Severity,
+    t: &Table,
+    label: &str,
+    stated: Decimal,
+    parts: &[Decimal],
+    mut locations: Vec<Location>,
+) -> bool {
+    let (half, _, _) = precision(t);
+    let sum: Decimal = parts.iter().sum();
+    let tol = half * Decimal::from(parts.len().max(1));
+    let ok = (sum - stated).abs() <= tol;
+    locations.dedup_by(|a, b| a.table == b.table && a.row == b.row && a.column == b.column);
+    let msg = if ok {
+        format!("{label}: {} = Σ {}", show(stated, t), show(sum, t))
+    } else {
+        format!(
+            "{label}: {} ≠ Σ {} (difference {})",
+            show(stated, t),
+            show(sum, t),
+            show(stated - sum, t)
+        )
+    };
+    out.push(check(rule, severity, ok, msg, locations));
+    ok
+}
+
+// ---------- summary ----------
+
+fn find_row<'a>(t: &'a Table, side: Side, words: &[&str]) -> Option<(usize, &'a Row)> {
+    t.rows.iter().enumerate().find(|(_, r)| {
+        r.side == Some(side) && r.group.is_none() && {
+            let n = squash(&r.name);
+            words.iter().any(|w| n.contains(w))
+        }
+    })
+}
+
+fn summary_rules(d: &Disclosure, out: &mut Vec<Check>) {
+    let Some((ti, t)) = tables_of(d, TableKind::Summary).next() else {
+        for r in [
+            "summary.balance",
+            "summary.composition",
+            "summary.side_sums",
+        ] {
+            out.push(info(r, "no summary table (收支总表) with figures"));
+        }
+        return;
+    };
+    let is_final = matches!(
+        d.document.kind,
+        DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
+    );
+    let income_total = find_row(t, Side::Income, &["收入总计"])
+        .or_else(|| find_row(t, Side::Income, &["收入合计"]));
+    let exp_total = find_row(t, Side::Expenditure, &["支出总计"])
+        .or_else(|| find_row(t, Side::Expenditure, &["支出合计"]));
+    // summary.balance
+    match (income_total, exp_total) {
+        (Some((ia, a)), Some((ib, b))) => match (val(a, "total"), val(b, "total")) {
+            (Some(x), Some(y)) => {
+                let (half, _, _) = precision(t);
+                let ok = (x - y).abs() <= half * Decimal::TWO;
+                let rel = if ok { "=" } else { "≠" };
+                out.push(check(
+                    "summary.balance",
+                    Severity::Error,
+                    ok,
+                    format!("{} {} {rel} {} {}", a.name, show(x, t), b.name, show(y, t)),
+                    vec![
+                        loc(ti, Some(ia), Some("total"), Some(a.page)),
+                        loc(ti, Some(ib), Some("total"), Some(b.page)),
+                    ],
+                ));
+            }
+            _ => out.push(info("summary.balance", "收入总计 / 支出总计 not printed")),
+        },
+        _ => out.push(info(
+            "summary.balance",
+            "收入总计 / 支出总计 rows not found",
+        )),
+    }
+    // summary.composition
+    let mut composed = false;
+    let income_parts: &[&[&str]] = if is_final {
+        &[
+            &["本年收入合计"],
+            &["使用非财政拨款结余"],
+            &["年初结转和结余"],
+        ]
+    } else {
+        &[&["本年收入合计", "当年收入小计", "当年收入"], &["上年结转"]]
+    };
+    let exp_parts: &[&[&str]] = if is_final {
+        &[&["本年支出合计"], &["结余分配"], &["年末结转和结余"]]
+    } else {
+        &[
+            &["本年支出合计", "当年支出小计", "当年支出"],
+            &["结转下年", "年终结转", "年末结转"],
+        ]
+    };
+    for (side, total, parts) in [
+        (Side::Income, income_total, income_parts),
+        (Side::Expenditure, exp_total, exp_parts),
+    ] {
+        let Some((it, total_row)) = total else {
+            continue;
+        };
+        let Some(stated) = val(total_row, "total") else {
+            continue;
+        };
+        let mut values = Vec::new();
+        let mut locs = vec![loc(ti, Some(it), Some("total"), Some(total_row.page))];
+        let mut found_main = false;
+        for (k, words) in parts.iter().enumerate() {
+            if let Some((ri, r)) = find_row(t, side, words) {
+                if ri == it {
+                    continue;
+                }
+                if k == 0 {
+                    found_main = true;
+                }
+                values.push(val(r, "total").unwrap_or_default());
+                locs.push(loc(ti, Some(ri), Some("total"), Some(r.page)));
+            }
+        }
+        if found_main {
+            composed = true;
+            let label = if side == Side::Income {
+                "收入总计 = 本年收入 + 结转"
+            } else {
+                "支出总计 = 本年支出 + 结转"
+            };
+            compare_sum(
+                out,
+                "summary.composition",
+                Severity::Error,
+                t,
+                label,
+                stated,
+                &values,
+                locs,
+            );
+        }
+    }
+    if !composed {
+        out.push(info(
+            "summary.composition",
+            "本年收入合计 / 本年支出合计 rows not found",
+        ));
+    }
+    // summary.side_sums: items 一、二、… of each side add up to its 本年 subtotal.
+    let mut any = false;
+    for side in [Side::Income, Side::Expenditure] {
+        let words: &[&str] = if side == Side::Income {
+            &["本年收入合计", "当年收入小计", "本年收入小计"]
+        } else {
+            &["本年支出合计", "当年支出小计", "本年支出小计"]
+        };
+        let Some((si, sub)) = find_row(t, side, words) else {
+            continue;
+        };
+        let Some(stated) = val(sub, "total") else {
+            continue;
+        };
+        let items: Vec<(usize, &Row)> = t
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| *i < si && r.group_index == sub.group_index && top_enumerated(&r.name))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        any = true;
+        let parts: Vec<Decimal> = items
+            .iter()
+            .map(|(_, r)| val(r, "total").unwrap_or_default())
+            .collect();
+        let mut locs = vec![loc(ti, Some(si), Some("total"), Some(sub.page))];
+        locs.extend(
+            items
+                .iter()
+                .map(|(i, r)| loc(ti, Some(*i), Some("total"), Some(r.page))),
+        );
+        compare_sum(
+            out,
+            "summary.side_sums",
+            Severity::Error,
+            t,
+            &squash(&sub.name),
+            stated,
+            &parts,
+            locs,
+        );
+    }
+    if !any {
+        out.push(info(
+            "summary.side_sums",
+            "no side subtotal with enumerated items",
+        ));
+    }
+}
+
+/// 一、 二、 … 三十、 (the top level of a summary side).
+fn top_enumerated(name: &str) -> bool {
+    let n = squash(name);
+    let head: String = n
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
+    !head.is_empty() && n[head.len()..].starts_with('、')
+}
+
+// ---------- hierarchy and totals ----------
+
+fn coded_rows(t: &Table) -> Vec<(usize, &Row, &str)> {
+    t.rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.role != RowRole::Breakdown && r.side.is_none())
+        .filter_map(|(i, r)| r.code.as_deref().map(|c| (i, r, c)))
+        .collect()
+}
+
+fn hierarchy_rollup(d: &Disclosure, out: &mut Vec<Check>) {
+    let mut evaluated = 0;
+    for (ti, t) in d.tables.iter().enumerate().filter(|(_, t)| !t.empty) {
+        let coded = coded_rows(t);
+        if coded.is_empty() {
+            continue;
+        }
+        let mut failures = 0;
+        let mut sums = 0;
+        for key in &t.columns {
+            for &(pi, parent, code) in &coded {
+                let children: Vec<&(usize, &Row, &str)> = coded
+                    .iter()
+                    .filter(|(_, _, c)| c.len() == code.len() + 2 && c.starts_with(code))
+                    .collect();
+                if children.is_empty() {
+                    continue;
+                }
+                let stated = val(parent, key);
+                let parts: Vec<Decimal> = children
+                    .iter()
+                    .map(|(_, r, _)| val(r, key).unwrap_or_default())
+                    .collect();
+                if stated.is_none() && parts.iter().all(|p| p.is_zero()) {
+                    continue;
+                }
+                sums += 1;
+                let mut locs = vec![loc(ti, Some(pi), Some(key), Some(parent.page))];
+                locs.extend(
+                    children
+                        .iter()
+                        .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
+                );
+                let (half, _, _) = precision(t);
+                let sum: Decimal = parts.iter().sum();
+                let s = stated.unwrap_or_default();
+                if (sum - s).abs() > half * Decimal::from(parts.len()) {
+                    failures += 1;
+                    out.push(check(
+                        "hierarchy.rollup",
+                        Severity::Error,
+                        false,
+                        format!(
+                            "{} {} {} {}: {} ≠ Σ {} sub-items {} (difference {})",
+                            t.title.as_deref().unwrap_or(t.kind.as_str()),
+                            code,
+                            parent.name,
+                            key,
+                            show(s, t),
+                            parts.len(),
+                            show(sum, t),
+                            show(s - sum, t)
+                        ),
+                        locs,
+                    ));
+                }
+            }
+        }
+        if sums > 0 {
+            evaluated += 1;
+            if failures == 0 {
+                out.push(check(
+                    "hierarchy.rollup",
+                    Severity::Error,
+                    true,
+                    format!(
+                        "{}: {sums} class sums hold",
+                        t.title.as_deref().unwrap_or(t.kind.as_str())
+                    ),
+                    vec![loc(ti, None, None, t.pages.first().copied())],
+                ));
+            }
+        }
+    }
+    if evaluated == 0 {
+        out.push(info(
+            "hierarchy.rollup",
+            "no table with classification codes and figures",
+        ));
+    }
+}
+
+fn table_total_row(d: &Disclosure, out: &mut Vec<Check>) {
+    let mut evaluated = 0;
+    for (ti, t) in d.tables.iter().enumerate().filter(|(_, t)| !t.empty) {
+        let coded = coded_rows(t);
+        let Some(min_len) = coded.iter().map(|(_, _, c)| c.len()).min() else {
+            continue;
+        };
+        let Some((tri, total)) = t
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.role == RowRole::Total && r.code.is_none() && r.side.is_none())
+        else {
+            continue;
+        };
+        let top: Vec<&(usize, &Row, &str)> = coded
+            .iter()
+            .filter(|(_, _, c)| c.len() == min_len)
+            .collect();
+        for key in &t.columns {
+            let Some(stated) = val(total, key) else {
+                continue;
+            };
+            let parts: Vec<Decimal> = top
+                .iter()
+                .map(|(_, r, _)| val(r, key).unwrap_or_default())
+                .collect();
+            let mut locs = vec![loc(ti, Some(tri), Some(key), Some(total.page))];
+            locs.extend(
+                top.iter()
+                    .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
+            );
+            evaluated += 1;
+            compare_sum(
+                out,
+                "table.total_row",
+                Severity::Error,
+                t,
+                &format!(
+                    "{} 合计 {key}",
+                    t.title.as_deref().unwrap_or(t.kind.as_str())
+                ),
+                stated,
+                &parts,
+                locs,
+            );
+        }
+    }
+    if evaluated == 0 {
+        out.push(info(
+            "table.total_row",
+            "no table with a 合计 row over coded rows",
+        ));
+    }
+}
+
+/// Columns that add up to another column in the same row.
+const ROW_IDENTITIES: &[(&str, &[&str])] = &[
+    ("total", &["basic", "project", "reserve"]),
+    ("basic", &["personnel", "public"]),
+    ("vehicle", &["vehicle_purchase", "vehicle_operation"]),
+];
+
+/// Sources of income that together make an income table's total.
+const INCOME_SOURCES: &[&str] = &[
+    "general_budget",
+    "gov_fund",
+    "state_capital",
+    "special_account",
+    "unit_funds",
+    "business_income",
+    "operating_income",
+    "superior_subsidy",
+    "affiliate_remit",
+    "other_income",
+];
+
+fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
+    let mut evaluated = 0;
+    let mut failures = 0;
+    for (ti, t) in d
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.empty && t.kind != TableKind::ThreePublic)
+    {
+        let has = |k: &str| t.columns.iter().any(|c| c == k);
+        let mut identities: Vec<(&str, Vec<&str>)> = ROW_IDENTITIES
+            .iter()
+            .filter(|(total, parts)| has(total) && parts.iter().filter(|p| has(p)).count() >= 2)
+            .map(|(total, parts)| (*total, parts.iter().copied().filter(|p| has(p)).collect()))
+            .collect();
+        if t.kind == TableKind::Income {
+            let mut sources: Vec<&str> =
+                INCOME_SOURCES.iter().copied().filter(|k| has(k)).collect();
+            // 财政拨款 is a source itself unless its parts (一般公共预算, 政府性基金) are printed.
+            if has("fiscal_appropriation") && !has("general_budget") && !has("gov_fund") {
+                sources.push("fiscal_appropriation");
+            }
+            if has("total") && sources.len() >= 2 {
+                identities.push(("total", sources));
+            }
+        }
+        for (ri, r) in t.rows.iter().enumerate() {
+            for (total_key, parts) in &identities {
+                let Some(stated) = val(r, total_key) else {
+                    continue;
+                };
+                let values: Vec<Decimal> = parts
+                    .iter()
+                    .map(|k| val(r, k).unwrap_or_default())
+                    .collect();
+                if parts.iter().all(|k| val(r, k).is_none()) {
+                    continue;
+                }
+                evaluated += 1;
+                let (half, _, _) = precision(t);
+                let sum: Decimal = values.iter().sum();
+                let with_carry = sum + val(r, "carryover").unwrap_or_default();
+                let tol = half * Decimal::from(values.len());
+                if (sum - stated).abs() > tol && (with_carry - stated).abs() > tol {
+                    failures += 1;
+                    let mut locs = vec![loc(ti, Some(ri), Some(total_key), Some(r.page))];
+                    locs.extend(
+                        parts
+                            .iter()
+                            .map(|k| loc(ti, Some(ri), Some(k), Some(r.page))),
+                    );
+                    out.push(check(
+                        "row.columns",
+                        Severity::Error,
+                        false,
+                        format!(
+                            "{} row {}: {total_key} {} ≠ {} {} (difference {})",
+                            t.title.as_deref().unwrap_or(t.kind.as_str()),
+                            if r.name.is_empty() {
+                                r.code.clone().unwrap_or_default()
+                            } else {
+                                r.name.clone()
+                            },
+                            show(stated, t),
+                            parts.join(" + "),
+                            show(sum, t),
+                            show(stated - sum, t)
+                        ),
+                        locs,
+                    ));
+                }
+            }
+        }
+    }
+    if evaluated == 0 {
+        out.push(info("row.columns", "no table with component columns"));
+    } else if failures == 0 {
+        out.push(check(
+            "row.columns",
+            Severity::Error,
+            true,
+            format!("{evaluated} row identities hold"),
+            Vec::new(),
+        ));
+    }
+}
+
+fn three_public_composition(d: &Disclosure, out: &mut Vec<Check>) {
+    let Some((ti, t)) = tables_of(d, TableKind::ThreePublic).next() else {
+        out.push(info(
+            "three_public.composition",
+            "no 三公 table with figures",
+        ));
+        return;
+    };
+    let mut evaluated = false;
+    for (ri, r) in t.rows.iter().enumerate() {
+        let total_key = if r.values.contains_key("three_public") {
+            "three_public"
+        } else {
+            "total"
+        };
+        let parts = ["outbound_travel", "reception", "vehicle"];
+        if let Some(stated) = val(r, total_key) {
+            if parts.iter().any(|k| val(r, k).is_some()) && !r.values.contains_key("meeting")
+                || total_key == "three_public"
+            {
+                let values: Vec<Decimal> = parts
+                    .iter()
+                    .map(|k| val(r, k).unwrap_or_default())
+                    .collect();
+                let mut locs = vec![loc(ti, Some(ri), Some(total_key), Some(r.page))];
+                locs.extend(
+                    parts
+                        .iter()
+                        .map(|k| loc(ti, Some(ri), Some(k), Some(r.page))),
+                );
+                evaluated = true;
+                compare_sum(
+                    out,
+                    "three_public.composition",
+                    Severity::Error,
+                    t,
+                    "“三公”经费 = 出国 + 接待 + 公务用车",
+                    stated,
+                    &values,
+                    locs,
+                );
+            }
+        }
+        if let Some(stated) = val(r, "vehicle") {
+            let parts = ["vehicle_purchase", "vehicle_operation"];
+            if parts.iter().any(|k| val(r, k).is_some()) {
+                let values: Vec<Decimal> = parts
+                    .iter()
+                    .map(|k| val(r, k).unwrap_or_default())
+                    .collect();
+                let mut locs = vec![loc(ti, Some(ri), Some("vehicle"), Some(r.page))];
+                locs.extend(
+                    parts
+                        .iter()
+                        .map(|k| loc(ti, Some(ri), Some(k), Some(r.page))),
+                );
+                evaluated = true;
+                compare_sum(
+                    out,
+                    "three_public.composition",
+                    Severity::Error,
+                    t,
+                    "公务用车 = 购置 + 运行",
+                    stated,
+                    &values,
+                    locs,
+                );
+            }
+        }
+    }
+    if !evaluated {
+        out.push(info(
+            "three_public.composition",
+            "三公 table has no component columns",
+        ));
+    }
+}
+
+// ---------- cross-table ----------
+
+/// The table's 合计 row; a table of a single unnamed row (Jiangsu 支出预算总表 prints only the
+/// totals) is its own total.
+fn total_row(t: &Table) -> Option<(usize, &Row)> {
+    t.rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.role == RowRole::Total && r.side.is_none())
+        .or_else(|| match t.rows.as_slice() {
+            [only] if only.code.is_none() && only.side.is_none() => Some((0, only)),
+            _ => None,
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cross(
+    out: &mut Vec<Check>,
+    rule: &str,
+    severity: Severity,
+    what: &str,
+    (ta, a_t, ra, a_r, ka): (usize, &Table, usize, &Row, &str),
+    (tb, b_t, rb, b_r, kb): (usize, &Table, usize, &Row, &str),
+) {
+    let (Some(x), Some(y)) = (val(a_r, ka), val(b_r, kb)) else {
+        return;
+    };
+    let (ha, _, _) = precision(a_t);
+    let (hb, _, _) = precision(b_t);
+    let ok = (x - y).abs() <= ha + hb;
+    out.push(check(
+        rule,
+        severity,
+        ok,
+        format!(
+            "{what}: {} {} {} {}",
+            show(x, a_t),
+            if ok { "=" } else { "≠" },
+            show(y, b_t),
+            b_t.title.as_deref().unwrap_or(b_t.kind.as_str())
+        ),
+        vec![
+            loc(ta, Some(ra), Some(ka), Some(a_r.page)),
+            loc(tb, Some(rb), Some(kb), Some(b_r.page)),
+        ],
+    ));
+}
+
+fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
+    let summary = tables_of(d, TableKind::Summary).next();
+    let income = tables_of(d, TableKind::Income).next();
+    let expenditure = tables_of(d, TableKind::Expenditure).next();
+    let gb = tables_of(d, TableKind::GeneralBudgetExpenditure).next();
+    let basic = tables_of(d, TableKind::GeneralBudgetBasicExpenditure).next();
+    let fiscal = tables_of(d, TableKind::FiscalAppropriationSummary).next();
+    let before = out.len();
+    // cross.summary_income / cross.summary_expenditure
+    if let (Some((ts, s)), Some((ti, i))) = (summary, income) {
+        if let (Some((rs, r)), Some((ri, it))) = (
+            find_row(s, Side::Income, &["本年收入合计", "当年收入小计"]),
+            total_row(i),
+        ) {
+            cross(
+                out,
+                "cross.summary_income",
+                Severity::Error,
+                "summary 本年收入合计 vs income table 合计",
+                (ts, s, rs, r, "total"),
+                (ti, i, ri, it, "total"),
+            );
+        }
+    }
+    if let (Some((ts, s)), Some((te, e))) = (summary, expenditure) {
+        if let (Some((rs, r)), Some((re, et))) = (
+            find_row(s, Side::Expenditure, &["本年支出合计", "当年支出小计"]),
+            total_row(e),
+        ) {
+            cross(
+                out,
+                "cross.summary_expenditure",
+                Severity::Error,
+                "summary 本年支出合计 vs expenditure table 合计",
+                (ts, s, rs, r, "total"),
+                (te, e, re, et, "total"),
+            );
+        }
+    }
+    // cross.appropriation: the fiscal summary's 一般公共预算 (income side) = the general-budget table.
+    if let (Some((tf, f)), Some((tg, g))) = (fiscal, gb) {
+        let gen = f.rows.iter().enumerate().find(|(_, r)| {
+            r.side == Some(Side::Income)
+                && squash(&r.name).contains("一般公共预算")
+                && !squash(&r.name).contains("结转")
+        });
+        if let (Some((rf, r)), Some((rg, gt))) = (gen, total_row(g)) {
+            cross(
+                out,
+                "cross.appropriation",
+                Severity::Error,
+                "财政拨款收支总表 一般公共预算 vs 一般公共预算支出表 合计",
+                (tf, f, rf, r, "total"),
+                (tg, g, rg, gt, "total"),
+            );
+        }
+    }
+    // cross.basic
+    if let (Some((tg, g)), Some((tb, b))) = (gb, basic) {
+        if let (Some((rg, gt)), Some((rb, bt))) = (total_row(g), total_row(b)) {
+            cross(
+                out,
+                "cross.basic",
+                Severity::Error,
+                "一般公共预算 基本支出 vs 基本支出表 合计",
+                (tg, g, rg, gt, "basic"),
+                (tb, b, rb, bt, "total"),
+            );
+        }
+    }
+    // cross.general_budget_subset: per code, general budget ≤ all funds.
+    if let (Some((tg, g)), Some((te, e))) = (gb, expenditure) {
+        let (hg, _, _) = precision(g);
+        let (he, _, _) = precision(e);
+        let mut n = 0;
+        let mut bad = 0;
+        for (rg, r) in g.rows.iter().enumerate() {
+            let Some(code) = r.code.as_deref() else {
+                continue;
+            };
+            let Some((re, er)) = e
+                .rows
+                .iter()
+                .enumerate()
+                .find(|(_, x)| x.code.as_deref() == Some(code))
+            else {
+                continue;
+            };
+            let (Some(x), Some(y)) = (val(r, "total"), val(er, "total")) else {
+                continue;
+            };
+            n += 1;
+            if x > y + hg + he {
+                bad += 1;
+                out.push(check(
+                    "cross.general_budget_subset",
+                    Severity::Warning,
+                    false,
+                    format!(
+                        "{code} {}: general budget {} > all funds {}",
+                        r.name,
+                        show(x, g),
+                        show(y, e)
+                    ),
+                    vec![
+                        loc(tg, Some(rg), Some("total"), Some(r.page)),
+                        loc(te, Some(re), Some("total"), Some(er.page)),
+                    ],
+                ));
+            }
+        }
+        if n > 0 && bad == 0 {
+            out.push(check(
+                "cross.general_budget_subset",
+                Severity::Warning,
+                true,
+                format!("{n} codes: general budget ≤ all funds"),
+                Vec::new(),
+            ));
+        }
+    }
+    // cross.projects: Σ project table = the general-budget 项目支出 total.
+    let projects: Vec<(usize, &Table)> = tables_of(d, TableKind::ProjectExpenditure).collect();
+    if let (Some(&(tp, p)), Some(stated)) =
+        (projects.first(), d.totals.general_budget_project_total)
+    {
+        let key = if p.columns.iter().any(|c| c == "general_budget") {
+            "general_budget"
+        } else {
+            "total"
+        };
+        let values: Vec<(usize, Decimal)> = p
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| val(r, key).map(|v| (i, v)))
+            .collect();
+        // A first row that sums the rest is the unit's own line above its projects.
+        let rest: Decimal = values.iter().skip(1).map(|(_, v)| *v).sum();
+        let (half, _, _) = precision(p);
+        let sum = match values.first() {
+            Some((_, first))
+                if values.len() > 2
+                    && (*first - rest).abs() <= half * Decimal::from(values.len()) =>
+            {
+                *first
+            }
+            _ => values.iter().map(|(_, v)| *v).sum(),
+        };
+        let ok = (sum - stated.0).abs() <= half * Decimal::from(values.len().max(1));
+        let mut locs: Vec<Location> = values
+            .iter()
+            .map(|(i, _)| loc(tp, Some(*i), Some(key), p.rows.get(*i).map(|r| r.page)))
+            .collect();
+        locs.truncate(20);
+        out.push(check(
+            "cross.projects",
+            Severity::Warning,
+            ok,
+            format!(
+                "Σ projects {} {} 项目支出 {}",
+                show(sum, p),
+                if ok { "=" } else { "≠" },
+                show(stated.0, p)
+            ),
+            locs,
+        ));
+    }
+    if out.len() == before {
+        out.push(info("cross.summary_income", "no pair of tables to compare"));
+    }
+}
+
+// ---------- narrative ----------
+
+/// The table quantity a narrative fact speaks of, with where it comes from.
+fn table_value(d: &Disclosure, key: &str) -> Option<(Decimal, Location)> {
+    let totals = &d.totals;
+    let pick = |v: Option<Amount>, kind: TableKind| -> Option<(Decimal, Location)> {
+        let a = v?;
+        let (ti, t) = d
+            .tables
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.kind == kind && !t.empty)?;
+        Some((a.0, loc(ti, None, None, t.pages.first().copied())))
+    };
+    match key {
+        "income_total" => pick(totals.income_total, TableKind::Summary),
+        "expenditure_total" => pick(totals.expenditure_total, TableKind::Summary),
+        "general_budget_expenditure" => pick(
+            totals.general_budget_expenditure_total,
+            TableKind::GeneralBudgetExpenditure,
+        ),
+        // 基本支出 / 项目支出 in the narrative are of all funds: the expenditure table's 合计 row,
+        // else the general-budget figures.
+        "basic" | "project" => {
+            let from_expenditure = d
+                .tables
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.kind == TableKind::Expenditure && !t.empty)
+                .and_then(|(ti, t)| {
+                    let (_, r) = total_row(t)?;
+                    Some((
+                        val(r, key)?,
+                        loc(ti, None, Some(key), t.pages.first().copied()),
+                    ))
+                });
+            from_expenditure.or_else(|| {
+                if key == "basic" {
+                    pick(
+                        totals.general_budget_basic_total,
+                        TableKind::GeneralBudgetExpenditure,
+                    )
+                    .or_else(|| {
+                        pick(
+                            totals.general_budget_basic_total,
+                            TableKind::GeneralBudgetBasicExpenditure,
+                        )
+                    })
+                } else {
+                    pick(
+                        totals.general_budget_project_total,
+                        TableKind::GeneralBudgetExpenditure,
+                    )
+                }
+            })
+        }
+        "three_public" => pick(totals.three_public_total, TableKind::ThreePublic),
+        "fiscal_appropriation_total" => {
+            // The appropriation the income table states (一般公共预算 + 政府性基金 + 国有资本).
+            let (ti, t) = d
+                .tables
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.kind == TableKind::Income && !t.empty)?;
+            let (_, r) = total_row(t)?;
+            let parts = ["general_budget", "gov_fund", "state_capital"];
+            let v: Decimal = parts.iter().filter_map(|k| val(r, k)).sum();
+            parts
+                .iter()
+                .any(|k| val(r, k).is_some())
+                .then(|| (v, loc(ti, None, None, t.pages.first().copied())))
+        }
+        _ => None,
+    }
+}
+
+fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
+    let mut amounts = 0;
+    for f in facts {
+        let key = match f.key.as_str() {
+            "general_budget_expenditure" | "general_budget" if f.sentence.contains("支出") => {
+                "general_budget_expenditure"
+            }
+            k => k,
+        };
+        // A sentence about one 类 / 款 of the classification speaks of that line, not the total.
+        if ["(类)", "（类）", "(款)", "（款）", "(项)", "（项）"]
+            .iter()
+            .any(|m| f.sentence.contains(m))
+        {
+            continue;
+        }
+        let (Some(stated), Some((table, location))) = (f.amount, table_value(d, key)) else {
+            continue;
+        };
+        amounts += 1;
+        // Half a unit of the narrative's own last printed digit.
+        let decimals = f
+            .printed
+            .split_once('.')
+            .map(|(_, r)| r.chars().take_while(|c| c.is_ascii_digit()).count() as u32)
+            .unwrap_or(0);
+        let factor = if f.printed.contains("亿") {
+            Decimal::from(100_000_000)
+        } else if f.printed.contains("万") {
+            Decimal::from(10_000)
+        } else {
+            Decimal::ONE
+        };
+        let tol = Decimal::new(5, decimals + 1) * factor;
+        let ok = (stated.0 - table).abs() <= tol;
+        let shown_table = (table / factor).round_dp(decimals.max(2));
+        out.push(check(
+            "narrative.amounts",
+            Severity::Warning,
+            ok,
+            format!(
+                "narrative states {} {} but the tables give {}{} (page {}: \"{}\")",
+                key,
+                f.printed,
+                shown_table,
+                if factor == Decimal::ONE {
+                    "元"
+                } else if factor == Decimal::from(10_000) {
+                    "万元"
+                } else {
+                    "亿元"
+                },
+                f.page,
+                f.sentence.chars().take(80).collect::<String>()
+            ),
+            vec![
+                Location {
+                    table: None,
+                    row: None,
+                    column: Some(key.to_string()),
+                    page: Some(f.page),
+                },
+                location,
+            ],
+        ));
+    }
+    if amounts == 0 {
+        out.push(info(
+            "narrative.amounts",
+            "no narrative amount to compare with the tables",
+        ));
+    }
+    // narrative.change: X and Y% agree with each other and with the stated current amount.
+    let mut changes = 0;
+    for f in facts {
+        let (Some(c), Some(current)) = (&f.change, f.amount) else {
+            continue;
+        };
+        let (Some(x), Some(pct)) = (c.amount, c.percent) else {
+            continue;
+        };
+        changes += 1;
+        let signed = if c.direction == "decrease" { -x.0 } else { x.0 };
+        let prior = current.0 - signed;
+        let ok = if prior.is_zero() {
+            true
+        } else {
+            let expected = (signed / prior * Decimal::from(100)).abs();
+            let pct_decimals = c
+                .printed
+                .rsplit_once('.')
+                .map(|(_, r)| r.chars().take_while(|ch| ch.is_ascii_digit()).count() as u32)
+                .unwrap_or(0);
+            let tol = Decimal::new(5, pct_decimals + 1) + Decimal::new(1, 1);
+            (expected - pct).abs() <= tol
+        };
+        let direction_ok = match c.direction.as_str() {
+            "flat" => x.0.is_zero(),
+            _ => !x.0.is_zero() || pct.is_zero(),
+        };
+        out.push(check(
+            "narrative.change",
+            Severity::Warning,
+            ok && direction_ok,
+            format!("{} {}: {} (page {})", f.key, f.printed, c.printed, f.page),
+            vec![Location {
+                table: None,
+                row: None,
+                column: Some(f.key.clone()),
+                page: Some(f.page),
+            }],
+        ));
+    }
+    if changes == 0 {
+        out.push(info(
+            "narrative.change",
+            "no year-on-year change stated with both amount and percent",
+        ));
+    }
+    // narrative.shares: 占 P% = part / whole, the whole being the sentence's first amount.
+    let mut shares = 0;
+    for (i, f) in facts.iter().enumerate() {
+        let (Some(p), Some(part)) = (f.share_percent, f.amount) else {
+            continue;
+        };
+        let Some(whole) = facts[..i]
+            .iter()
+            .rev()
+            .take_while(|g| g.sentence == f.sentence)
+            .last()
+            .and_then(|g| g.amount)
+        else {
+            continue;
+        };
+        shares += 1;
+        let ok = if whole.0.is_zero() {
+            part.0.is_zero()
+        } else {
+            let expected = part.0 / whole.0 * Decimal::from(100);
+            (expected - p).abs() <= Decimal::new(6, 2) + Decimal::new(1, 1)
+        };
+        out.push(check(
+            "narrative.shares",
+            Severity::Warning,
+            ok,
+            format!(
+                "{} {} 占 {}% of {} (page {})",
+                f.key, f.printed, p, whole, f.page
+            ),
+            vec![Location {
+                table: None,
+                row: None,
+                column: Some(f.key.clone()),
+                page: Some(f.page),
+            }],
+        ));
+    }
+    if shares == 0 {
+        out.push(info("narrative.shares", "no share stated"));
+    }
+    out.push(info(
+        "narrative.comparison",
+        "budget documents compare no budget and final figures",
+    ));
+}
+
+// ---------- completeness ----------
+
+fn completeness_rules(d: &Disclosure, out: &mut Vec<Check>) {
+    let is_budget = matches!(
+        d.document.kind,
+        DocumentKind::DepartmentBudget | DocumentKind::UnitBudget
+    );
+    if d.tables.is_empty() {
+        out.push(info(
+            "completeness.tables",
+            "the document holds no tables (a narrative-only publication?)",
+        ));
+    } else if is_budget {
+        let required = [
+            (TableKind::Summary, "收支总表"),
+            (TableKind::Income, "收入总表"),
+            (TableKind::Expenditure, "支出总表"),
+            (TableKind::FiscalAppropriationSummary, "财政拨款收支总表"),
+            (TableKind::GeneralBudgetExpenditure, "一般公共预算支出表"),
+            (
+                TableKind::GeneralBudgetBasicExpenditure,
+                "一般公共预算基本支出表",
+            ),
+            (TableKind::ThreePublic, "“三公”经费支出表"),
+        ];
+        for (kind, name) in required {
+            match d.tables.iter().enumerate().find(|(_, t)| t.kind == kind) {
+                None => out.push(check(
+                    "completeness.tables",
+                    Severity::Warning,
+                    false,
+                    format!("required table {name} is missing"),
+                    Vec::new(),
+                )),
+                Some((ti, t)) => {
+                    let ok = !t.empty || t.note.is_some();
+                    out.push(check(
+                        "completeness.tables",
+                        Severity::Warning,
+                        ok,
+                        if ok {
+                            format!("{name} present")
+                        } else {
+                            format!("{name} is empty without a note saying so")
+                        },
+                        vec![loc(ti, None, None, t.pages.first().copied())],
+                    ));
+                }
+            }
+        }
+    }
+    // completeness.year: every year printed in a table title is the fiscal year.
+    if let Some(year) = d.document.fiscal_year {
+        let mut bad = 0;
+        for (ti, t) in d.tables.iter().enumerate() {
+            let title = t.title.clone().unwrap_or_default();
+            for y in years_in(&title) {
+                if y != year {
+                    bad += 1;
+                    out.push(check(
+                        "completeness.year",
+                        Severity::Warning,
+                        false,
+                        format!("table \"{title}\" says {y}, the document is for {year}"),
+                        vec![loc(ti, None, None, t.pages.first().copied())],
+                    ));
+                }
+            }
+        }
+        if bad == 0 {
+            out.push(check(
+                "completeness.year",
+                Severity::Warning,
+                true,
+                format!("one fiscal year ({year}) throughout"),
+                Vec::new(),
+            ));
+        }
+    } else {
+        out.push(info("completeness.year", "fiscal year not found"));
+    }
+    // completeness.placeholders
+    let mut found = Vec::new();
+    let mut look = |text: &str, l: Location| {
+        let t = squash(text);
+        if t.contains("XX")
+            || t.contains("××")
+            || t.contains("待填写")
+            || t.contains("xx")
+            || t.contains("XXX")
+        {
+            found.push((text.to_string(), l));
+        }
+    };
+    if let Some(u) = &d.document.unit_name {
+        look(
+            u,
+            Location {
+                table: None,
+                row: None,
+                column: None,
+                page: None,
+            },
+        );
+    }
+    if let Some(t) = &d.document.title {
+        look(
+            t,
+            Location {
+                table: None,
+                row: None,
+                column: None,
+                page: None,
+            },
+        );
+    }
+    for (ti, t) in d.tables.iter().enumerate() {
+        for (ri, r) in t.rows.iter().enumerate() {
+            look(&r.name, loc(ti, Some(ri), None, Some(r.page)));
+            for raw in r.raw.values() {
+                look(raw, loc(ti, Some(ri), None, Some(r.page)));
+            }
+        }
+    }
+    if found.is_empty() {
+        out.push(check(
+            "completeness.placeholders",
+            Severity::Warning,
+            true,
+            "no placeholders".into(),
+            Vec::new(),
+        ));
+    } else {
+        let texts: Vec<String> = found.iter().take(5).map(|(t, _)| t.clone()).collect();
+        out.push(check(
+            "completeness.placeholders",
+            Severity::Warning,
+            false,
+            format!(
+                "{} placeholder text(s) left, e.g. {}",
+                found.len(),
+                texts.join(", ")
+            ),
+            found.into_iter().map(|(_, l)| l).take(50).collect(),
+        ));
+    }
+}
+
+fn years_in(s: &str) -> Vec<i32> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len().saturating_sub(4) {
+        let w: String = chars
+            .get(i..i + 4)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
+        let before_digit = i > 0 && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit());
+        if w.starts_with("20")
+            && w.chars().all(|c| c.is_ascii_digit())
+            && !before_digit
+            && chars.get(i + 4) == Some(&'年')
+        {
+            if let Ok(y) = w.parse() {
+                out.push(y);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerated_items_and_years() {
+        assert!(top_enumerated("一、一般公共预算"));
+        assert!(top_enumerated("二十三、灾害防治及应急管理支出"));
+        assert!(!top_enumerated("1.一般公共预算"));
+        assert!(!top_enumerated("上年结转"));
+        assert_eq!(years_in("2024年预算收支总表"), vec![2024]);
+        assert_eq!(years_in("表12024年"), Vec::<i32>::new());
+    }
+}
