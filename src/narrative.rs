@@ -51,7 +51,7 @@ pub struct Change {
 const SENTENCE_MAX: usize = 300;
 
 /// Words allowed between a key phrase and its amount ("基本支出预算数为 7666.68 万元").
-const FILLER: &str = r#"(?:预算数|预算|决算数|决算|支出|收入|拨款|财政|资金|总额|总金额|金额|合计|总计|共计|数额|数|为|是|共|计|达|安排|下达|了|的|约|年度|年初|全年|调整后|调整|当年|本年|”|"|》|\(元\)|\(万元\))*"#;
+const FILLER: &str = r#"(?:预算数|预算|决算数|决算|支出|收入|拨款|财政|资金|总额|总金额|金额|合计|总计|共计|数额|数|为|是|共|计|达|安排|下达|了|的|约|年度|年初|全年|调整后|调整|当年|本年|”|"|》|\([^()]{0,12}\))*"#;
 
 /// Key phrases for money facts, most specific first. `both` marks combined income/expenditure
 /// totals (收、支预算总计) that yield two facts; `bare` marks phrases that are totals only when
@@ -256,6 +256,8 @@ struct Patterns {
     share_end: Regex,
     /// A final-account clause stating the outcome of a budget named just before (支出决算为).
     final_clause: Regex,
+    /// The start of an explanation (主要原因是…): amounts after it are not the stated quantities.
+    reason: Regex,
     /// Performance-target amount clause (共计金额 / 涉及项目预算资金).
     perf_amount: Regex,
     vehicles: Regex,
@@ -263,6 +265,8 @@ struct Patterns {
     staffing_authorized: Regex,
     staffing_actual: Regex,
     performance_projects: Regex,
+    /// A list marker alone ("(一)", "1.", "二、").
+    marker_only: Regex,
     /// Line starts that open a new paragraph (一、 (一) 1. 1、 (1) 第三部分).
     para_start: Regex,
     /// A table-of-contents line (dot leaders followed by a page number).
@@ -286,15 +290,16 @@ fn patterns() -> &'static Patterns {
             ),
             keys,
             procurement_part: re(
-                r"^(?:其中)?(?:政府采购|拟购买|拟采购|采购)?(?P<part>货物|工程|服务)(?:类)?(?:采购)?(?:预算|支出)?(?:金额|总额)?(?:为|是)?$",
+                r"^(?:其中)?(?:政府采购|拟购买|拟采购|采购)?(?P<part>货物|工程|服务)(?:类)?(?:政府)?(?:采购)?(?:预算|支出)*(?:金额|总额)?(?:为|是)?$",
             ),
             direction_end: re(r"(?P<dir>增加|减少|增长|下降|降低|上升|调增|调减|增|减)了?$"),
             marker: re(r"(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)|同比"),
             flat: re(
-                r"(?:(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)[^,;:。]{0,12}?|同比)持平",
+                r"(?:(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)[^,;:。]{0,12}?|同比)(?:持平|相等|一致)",
             ),
             share_end: re(r"占[^,;:。%]{0,30}$"),
             final_clause: re(r"^(?:其中)?(?:支出)?决算(?:数)?(?:为|是)?$"),
+            reason: re(r"原因(?:是|为|:|主要|在于|如下)|主要由于|主要是|主要用于"),
             perf_amount: re(
                 r"^(?:共计|合计|涉及|共)?(?:项目)?(?:预算)?(?:金额|资金)(?:共计|合计|为|共)?$",
             ),
@@ -307,6 +312,9 @@ fn patterns() -> &'static Patterns {
                 r"(?:在编在岗|在编在职|在职在编|实有人员|实有人数|在职人员|实际在编人员)(?:人员|人数)?(?:为|共|共计|合计)?$",
             ),
             performance_projects: re(r"绩效目标.*项目(?:共|合计|共计)?(?:为)?$"),
+            marker_only: re(
+                r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}[、.)])$",
+            ),
             para_start: re(
                 r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}(?:[、)]|\.(?:[^\d]|$))|第[一二三四五六七八九十]+部分)",
             ),
@@ -321,13 +329,33 @@ fn patterns() -> &'static Patterns {
 /// and also at line starts like "一、" "（一）" "1." that begin a new paragraph).
 pub fn extract(lines: &[TextLine]) -> Vec<Fact> {
     let mut facts = Vec::new();
-    for (text, page) in paragraphs(lines) {
+    for para in paragraphs(lines) {
         let mut prev_open: Option<Vec<usize>> = None;
-        for sentence in split_sentences(&text) {
+        for (offset, sentence) in split_sentences(&para.text) {
+            let page = para.page_at(offset);
             prev_open = Sentence::new(sentence, page, prev_open).run(&mut facts);
         }
     }
     facts
+}
+
+/// Joined lines, with the page each part starts on (a paragraph may run over a page break).
+struct Paragraph {
+    text: String,
+    /// (byte offset in `text`, page), ascending.
+    pages: Vec<(usize, usize)>,
+}
+
+impl Paragraph {
+    fn page_at(&self, offset: usize) -> usize {
+        self.pages
+            .iter()
+            .take_while(|(o, _)| *o <= offset)
+            .last()
+            .or(self.pages.first())
+            .map(|(_, p)| *p)
+            .unwrap_or(0)
+    }
 }
 
 /// Whitespace removed except between two ASCII alphanumerics (so "13649.07 万元" reads as one
@@ -385,55 +413,100 @@ fn looks_like_table_row(raw: &str) -> bool {
     wide_gaps >= 3 && numbers >= 2
 }
 
-/// Lines joined into paragraphs: per page, broken at blank lines, paragraph markers, indented
-/// first lines and skipped lines (table rows, contents entries, page numbers).
-fn paragraphs(lines: &[TextLine]) -> Vec<(String, usize)> {
+/// Lines joined into paragraphs, broken at blank lines, paragraph markers, indented first lines,
+/// headings and skipped lines (table rows, contents entries). A paragraph continues over a page
+/// break when it stopped mid-sentence, so that "…基本\n[page]支出预算 17123.19 万元" stays one
+/// sentence rather than a bare "支出预算 17123.19 万元".
+fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
     let p = patterns();
-    let mut out: Vec<(String, usize)> = Vec::new();
-    let mut cur = String::new();
-    let mut cur_page = 0usize;
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut cur = Paragraph {
+        text: String::new(),
+        pages: Vec::new(),
+    };
+    let mut cur_page: Option<usize> = None;
     let mut prev_bbox: Option<[f64; 4]> = None;
-    let flush = |cur: &mut String, page: usize, out: &mut Vec<(String, usize)>| {
-        if !cur.is_empty() {
-            out.push((std::mem::take(cur), page));
+    let flush = |cur: &mut Paragraph, out: &mut Vec<Paragraph>| {
+        if !cur.text.is_empty() {
+            out.push(Paragraph {
+                text: std::mem::take(&mut cur.text),
+                pages: std::mem::take(&mut cur.pages),
+            });
         }
+        cur.pages.clear();
     };
     for line in lines {
         let norm = crate::pdf::normalize::normalize(&line.text);
         let raw = norm.trim();
-        if raw.is_empty()
-            || looks_like_table_row(raw)
-            || p.toc.is_match(raw)
-            || p.page_number.is_match(raw)
-        {
-            flush(&mut cur, cur_page, &mut out);
+        // Running page numbers interrupt nothing.
+        if p.page_number.is_match(raw) {
+            continue;
+        }
+        if raw.is_empty() || looks_like_table_row(raw) || p.toc.is_match(raw) {
+            flush(&mut cur, &mut out);
             prev_bbox = None;
             continue;
         }
         let text = squash(raw);
+        let new_page = cur_page != Some(line.page);
         let indented = match (prev_bbox, line.bbox) {
-            (Some(a), Some(b)) => {
+            (Some(a), Some(b)) if !new_page => {
                 let height = (b[3] - b[1]).abs().max(1.0);
                 b[0] - a[0] > 1.5 * height
             }
             _ => false,
         };
-        if line.page != cur_page || p.para_start.is_match(&text) || indented {
-            flush(&mut cur, cur_page, &mut out);
+        let mid_sentence = cur
+            .text
+            .chars()
+            .last()
+            .is_some_and(|c| !matches!(c, '。' | ';' | '；' | ':' | '!' | '?'));
+        let page_break = new_page && !(mid_sentence && !indented);
+        if page_break || p.para_start.is_match(&text) || indented {
+            flush(&mut cur, &mut out);
         }
-        cur_page = line.page;
-        cur.push_str(&text);
+        if cur.pages.last().map(|(_, pg)| *pg) != Some(line.page) {
+            cur.pages.push((cur.text.len(), line.page));
+        }
+        cur_page = Some(line.page);
+        cur.text.push_str(&text);
         prev_bbox = line.bbox;
+        // A heading line ("二、收入预算情况说明") ends its paragraph: its words are no subject.
+        let heading = p.para_start.is_match(&text)
+            && text.chars().count() <= 40
+            && !text.contains(|c| matches!(c, '。' | ',' | ';' | '；' | ':'))
+            && !p.token.is_match(&text);
+        if heading {
+            flush(&mut cur, &mut out);
+        }
     }
-    flush(&mut cur, cur_page, &mut out);
+    flush(&mut cur, &mut out);
     out
 }
 
-fn split_sentences(text: &str) -> Vec<&str> {
-    text.split(['。', '；', ';', '!', '?'])
-        .map(|s| s.trim_matches(|c: char| c.is_whitespace() || c == ',' || c == '、'))
-        .filter(|s| !s.is_empty())
-        .collect()
+/// Sentences with their byte offsets, split at 。；; (and ! ?).
+fn split_sentences(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '。')))
+    {
+        if matches!(c, '。' | '；' | ';' | '!' | '?') {
+            if let Some(seg) = text.get(start..i) {
+                let trimmed =
+                    seg.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '、');
+                let lead = seg.len() - trimmed.len();
+                let trimmed =
+                    trimmed.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '、');
+                if !trimmed.is_empty() {
+                    out.push((start + lead, trimmed));
+                }
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -484,6 +557,8 @@ struct Sentence<'a> {
     perf: Option<usize>,
     /// At least one token was read before (for "the change opens its sentence").
     seen_token: bool,
+    /// Byte offset of the clause being read.
+    clause_start: usize,
 }
 
 impl<'a> Sentence<'a> {
@@ -498,6 +573,7 @@ impl<'a> Sentence<'a> {
             budget_key: None,
             perf: None,
             seen_token: false,
+            clause_start: 0,
         }
     }
 
@@ -526,7 +602,7 @@ impl<'a> Sentence<'a> {
             }
             let gap = text.get(last_end..start).unwrap_or("");
             // Reasons and explanations follow; their amounts are not the stated quantities.
-            if gap.contains("原因") || gap.contains("主要由于") {
+            if p.reason.is_match(gap) {
                 break;
             }
             match tok {
@@ -582,6 +658,7 @@ impl<'a> Sentence<'a> {
             .get(clause_off..)
             .unwrap_or("")
             .trim_start_matches(['、', '及', '和']);
+        self.clause_start = gap_start + gap.len() - clause.len();
         let text = self.text;
 
         if let Some(dir) = p.direction_end.captures(gap).and_then(|c| c.name("dir")) {
@@ -646,7 +723,7 @@ impl<'a> Sentence<'a> {
                 // Other percents (完成预算的 95%) say nothing we record; the group stays open
                 // only for a share directly after its amount.
             }
-            Unit::Money(_) => self.money(facts, gap, clause, tok),
+            Unit::Money(_) => self.money(facts, clause, tok, first_token),
             Unit::Vehicles | Unit::Area | Unit::People | Unit::Count => {
                 self.quantity(facts, clause, tok)
             }
@@ -678,7 +755,7 @@ impl<'a> Sentence<'a> {
         self.last_group = Some(group);
     }
 
-    fn money(&mut self, facts: &mut Vec<Fact>, gap: &str, clause: &str, tok: Token) {
+    fn money(&mut self, facts: &mut Vec<Fact>, clause: &str, tok: Token, first_token: bool) {
         let p = patterns();
         let text = self.text;
         // A rate ("≤2万元/个") or a threshold ("20万元以上") is not a stated total.
@@ -728,11 +805,10 @@ impl<'a> Sentence<'a> {
                 return;
             }
         }
-        let Some((keys, budget_basis)) = self.match_key(clause) else {
+        let Some((keys, budget_basis)) = self.match_key(clause, first_token) else {
             self.last_group = None;
             return;
         };
-        let _ = gap;
         if budget_basis {
             // A budget figure in a final account: its outcome comes next and is the fact.
             self.budget_key = keys.first().map(|k| (k.to_string(), true));
@@ -749,7 +825,7 @@ impl<'a> Sentence<'a> {
 
     /// The key(s) a clause names right before its amount, and whether the amount is a budget
     /// figure (年初预算 / 全年预算 / 调整预算) rather than the stated quantity itself.
-    fn match_key(&self, clause: &str) -> Option<(Vec<String>, bool)> {
+    fn match_key(&self, clause: &str, first_token: bool) -> Option<(Vec<String>, bool)> {
         let p = patterns();
         // (key spec, keyword start, keyword end, filler)
         let mut best: Option<(usize, usize, usize, &str)> = None;
@@ -763,7 +839,11 @@ impl<'a> Sentence<'a> {
             let Some(spec) = KEY_SPECS.get(*i) else {
                 continue;
             };
-            if spec.kind == SpecKind::Bare && !bare_ok(clause, kw.start()) {
+            let total = matches!(spec.key, "income_total" | "expenditure_total");
+            if total && !total_lead_ok(clause.get(..kw.start()).unwrap_or("")) {
+                continue;
+            }
+            if spec.kind == SpecKind::Bare && !(first_token && self.bare_ok(clause, kw.start())) {
                 continue;
             }
             let better = match best {
@@ -778,6 +858,15 @@ impl<'a> Sentence<'a> {
         }
         let (i, kw_start, _, filler) = best?;
         let spec = KEY_SPECS.get(i)?;
+        // "货物类政府采购支出预算" is a part, not the total.
+        let lead_kw = clause.get(..kw_start).unwrap_or("");
+        if spec.key == "procurement_total"
+            && ["货物", "工程", "服务", "货物类", "工程类", "服务类"]
+                .iter()
+                .any(|w| lead_kw.ends_with(w))
+        {
+            return None;
+        }
         // Words before the key phrase that make the amount something else: a change of it,
         // a share, a reason.
         let lead = clause.get(..kw_start).unwrap_or("");
@@ -794,6 +883,7 @@ impl<'a> Sentence<'a> {
             "占",
             "原因",
             "用于",
+            "相比",
             "比上年",
             "较上年",
             "上年度",
@@ -821,6 +911,21 @@ impl<'a> Sentence<'a> {
             _ => vec![spec.key.to_string()],
         };
         Some((keys, budget_basis))
+    }
+
+    /// A bare 收入预算 / 支出预算 names the total only when nothing qualifies it: the sentence's first
+    /// amount, no heading or classification before it ("(一)公共安全支出(类)…:2018年预算支出合计"
+    /// is a function class), not 本年收入预算 / 事业收入预算.
+    fn bare_ok(&self, clause: &str, kw_start: usize) -> bool {
+        let lead = clause.get(..kw_start).unwrap_or("");
+        if lead.ends_with("本年") || lead.contains("其中") || lead.contains("拨款") {
+            return false;
+        }
+        let before = self.text.get(..self.clause_start).unwrap_or("");
+        if before.contains(':') || before.contains("(类)") || before.contains("(款)") {
+            return false;
+        }
+        total_lead_ok(lead)
     }
 
     fn quantity(&mut self, facts: &mut Vec<Fact>, clause: &str, tok: Token) {
@@ -880,18 +985,21 @@ impl<'a> Sentence<'a> {
     }
 }
 
-/// A bare 收入预算 / 支出预算 names the total only when nothing qualifies it: it opens the clause
-/// or follows the unit name or year ("…服务中心预算收入 774.48 万元"), not 事业收入预算 or 本年收入预算.
-fn bare_ok(clause: &str, kw_start: usize) -> bool {
-    let lead = clause.get(..kw_start).unwrap_or("");
-    if lead.ends_with("本年") || lead.contains("其中") || lead.contains("拨款") {
-        return false;
+/// A total (收入总计, 收、支预算总计) is the document's own only when nothing qualifies it: it opens
+/// the clause (after a list marker such as "(一)") or follows the unit name or the year, not
+/// "其他资金收入预算总计" or "财政专户管理资金收入预算总计".
+fn total_lead_ok(lead: &str) -> bool {
+    let p = patterns();
+    if lead.is_empty() || p.marker_only.is_match(lead) {
+        return true;
     }
-    match lead.chars().last() {
-        None => true,
-        Some(c) => "年度心处厅局院会委室所站队校馆团部门位司办府".contains(c),
-    }
+    lead.chars()
+        .last()
+        .is_some_and(|c| SUBJECT_ENDS.contains(c))
 }
+
+/// Last characters of a unit name or a year ("…服务中心", "2024年度").
+const SUBJECT_ENDS: &str = "年度心处厅局院会委室所站队校馆团部门位司办府";
 
 /// Whether a change with amount and percent agrees with a group's amount (prior = current − change).
 fn consistent(facts: &[Fact], group: &[usize], change: &Change) -> bool {
