@@ -964,6 +964,20 @@ fn table_value(d: &Disclosure, key: &str) -> Option<(Decimal, Location)> {
             })
         }
         "three_public" => pick(totals.three_public_total, TableKind::ThreePublic),
+        "general_budget_basic" => pick(
+            totals.general_budget_basic_total,
+            TableKind::GeneralBudgetExpenditure,
+        )
+        .or_else(|| {
+            pick(
+                totals.general_budget_basic_total,
+                TableKind::GeneralBudgetBasicExpenditure,
+            )
+        }),
+        "general_budget_project" => pick(
+            totals.general_budget_project_total,
+            TableKind::GeneralBudgetExpenditure,
+        ),
         "fiscal_appropriation_total" => {
             // The appropriation the income table states (一般公共预算 + 政府性基金 + 国有资本).
             let (ti, t) = d
@@ -1104,17 +1118,17 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
     }
     // narrative.shares: 占 P% = part / whole, the whole being the sentence's first amount.
     let mut shares = 0;
-    for (i, f) in facts.iter().enumerate() {
+    // The whole is the first fact of the sentence (linear: remember where each sentence starts).
+    let mut first_of_sentence: Option<&Fact> = None;
+    for f in facts {
+        if first_of_sentence.is_none_or(|g| g.sentence != f.sentence) {
+            first_of_sentence = Some(f);
+            continue;
+        }
         let (Some(p), Some(part)) = (f.share_percent, f.amount) else {
             continue;
         };
-        let Some(whole) = facts[..i]
-            .iter()
-            .rev()
-            .take_while(|g| g.sentence == f.sentence)
-            .last()
-            .and_then(|g| g.amount)
-        else {
+        let Some(whole) = first_of_sentence.and_then(|g| g.amount) else {
             continue;
         };
         shares += 1;

@@ -56,18 +56,31 @@ pub struct Disclosure {
     pub narrative: BTreeMap<String, serde_json::Value>,
     pub checks: Vec<Check>,
     /// clean / warnings / errors, from `checks`.
+    #[serde(default)]
     pub verdict: Verdict,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The per-document verdict a batch summary or a warehouse filter uses.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Verdict {
     /// clean | warnings | errors
     pub status: String,
     pub errors: usize,
     pub warnings: usize,
     pub passed: usize,
+}
+
+impl Default for Verdict {
+    /// No check failed (none ran yet).
+    fn default() -> Self {
+        Verdict {
+            status: "clean".into(),
+            errors: 0,
+            warnings: 0,
+            passed: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,6 +4,24 @@
 //! Recognition is deliberately narrow: an amount becomes a fact only when the words right before it
 //! (within its clause, allowing a little filler such as 预算数为) name a known quantity. A wrong fact
 //! raises a false alarm downstream, a missed one only loses a check, so doubtful cases are dropped.
+//!
+//! Keys (money unless noted):
+//! - totals: `income_total`, `expenditure_total` (both from 收、支预算总计 / 收入支出总计),
+//!   `current_year_income` (本年收入), `current_year_expenditure` (本年支出合计), `carryover` (上年结转);
+//! - 财政拨款: `fiscal_appropriation_total` (收支总预算 / 收入支出总计), `fiscal_appropriation_income`,
+//!   `fiscal_appropriation_expenditure`;
+//! - by fund: `general_budget[_income|_expenditure]`, `gov_fund[_income|_expenditure]`,
+//!   `state_capital[_income|_expenditure]` (the suffix where the text says 收入 / 支出);
+//! - `basic`, `project` (all funds), `general_budget_basic` / `general_budget_project` (the sentence
+//!   speaks of 一般公共预算), `fiscal_appropriation_basic` / `_project` (of 财政拨款); `personnel`, `public`;
+//! - 三公: `three_public`, `outbound_travel`, `reception`, `vehicle`, `vehicle_purchase`,
+//!   `vehicle_operation`; `operating_costs` (机关运行经费);
+//! - procurement: `procurement_total`, `procurement_goods`, `procurement_works`, `procurement_services`;
+//! - quantities: `vehicles` (辆), `office_area` (平方米), `staffing_authorized`, `staffing_actual` (人/名),
+//!   `performance_projects` (项目 N 个, with its 共计金额 as amount).
+//!
+//! In final accounts a figure named as the budget (年初预算为 X) is skipped and the outcome that
+//! follows (支出决算为 Y) becomes the fact.
 
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -51,7 +69,7 @@ pub struct Change {
 const SENTENCE_MAX: usize = 300;
 
 /// Words allowed between a key phrase and its amount ("基本支出预算数为 7666.68 万元").
-const FILLER: &str = r#"(?:预算数|预算|决算数|决算|支出|收入|拨款|财政|资金|总额|总金额|金额|合计|总计|共计|数额|数|为|是|共|计|达|安排|下达|了|的|约|年度|年初|全年|调整后|调整|当年|本年|”|"|》|\([^()]{0,12}\))*"#;
+const FILLER: &str = r#"(?:预算数|预算|决算数|决算|支出|收入|拨款|财政|资金|总额|总金额|金额|合计|总计|共计|数额|数|为|是|共|计|达|安排|下达|了|的|约|年度|年初|全年|调整后|调整|当年|本年|”|"|》|\([^()类款项]{0,12}\))*"#;
 
 /// Key phrases for money facts, most specific first. `both` marks combined income/expenditure
 /// totals (收、支预算总计) that yield two facts; `bare` marks phrases that are totals only when
@@ -292,14 +310,14 @@ fn patterns() -> &'static Patterns {
             procurement_part: re(
                 r"^(?:其中)?(?:政府采购|拟购买|拟采购|采购)?(?P<part>货物|工程|服务)(?:类)?(?:政府)?(?:采购)?(?:预算|支出)*(?:金额|总额)?(?:为|是)?$",
             ),
-            direction_end: re(r"(?P<dir>增加|减少|增长|下降|降低|上升|调增|调减|增|减)了?$"),
+            direction_end: re(r"(?P<dir>增加|减少|增长|下降|降低|上升|调增|调减)了?$"),
             marker: re(r"(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)|同比"),
             flat: re(
                 r"(?:(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)[^,;:。]{0,12}?|同比)(?:持平|相等|一致)",
             ),
             share_end: re(r"占[^,;:。%]{0,30}$"),
             final_clause: re(r"^(?:其中)?(?:支出)?决算(?:数)?(?:为|是)?$"),
-            reason: re(r"原因(?:是|为|:|主要|在于|如下)|主要由于|主要是|主要用于"),
+            reason: re(r"原因|主要由于|主要是|主要用于"),
             perf_amount: re(
                 r"^(?:共计|合计|涉及|共)?(?:项目)?(?:预算)?(?:金额|资金)(?:共计|合计|为|共)?$",
             ),
@@ -319,7 +337,7 @@ fn patterns() -> &'static Patterns {
                 r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}(?:[、)]|\.(?:[^\d]|$))|第[一二三四五六七八九十]+部分)",
             ),
             toc: re(r"(?:\.{4,}|…{2,}|·{4,}|\.\s\.\s\.)\s*\d{1,3}\s*$"),
-            page_number: re(r"^(?:-\s*\d{1,4}\s*-|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?)$"),
+            page_number: re(r"^(?:[-─—–]+\s*\d{1,4}\s*[-─—–]+|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?)$"),
         }
     })
 }
@@ -391,9 +409,17 @@ fn looks_like_table_row(raw: &str) -> bool {
     if raw.contains('\t') {
         return true;
     }
-    let has_punct = raw
-        .chars()
-        .any(|c| matches!(c, '。' | '，' | ',' | '；' | ';' | '：' | ':'));
+    // Sentence punctuation; a comma between digits is a thousands separator.
+    let chars: Vec<char> = raw.chars().collect();
+    let has_punct = chars.iter().enumerate().any(|(i, &c)| match c {
+        '。' | '，' | '；' | ';' | '：' | ':' => true,
+        ',' => {
+            !(i > 0
+                && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit())
+                && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+        }
+        _ => false,
+    });
     if has_punct {
         return false;
     }
@@ -461,7 +487,7 @@ fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
             .chars()
             .last()
             .is_some_and(|c| !matches!(c, '。' | ';' | '；' | ':' | '!' | '?'));
-        let page_break = new_page && !(mid_sentence && !indented);
+        let page_break = new_page && (!mid_sentence || indented);
         if page_break || p.para_start.is_match(&text) || indented {
             flush(&mut cur, &mut out);
         }
@@ -474,7 +500,7 @@ fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
         // A heading line ("二、收入预算情况说明") ends its paragraph: its words are no subject.
         let heading = p.para_start.is_match(&text)
             && text.chars().count() <= 40
-            && !text.contains(|c| matches!(c, '。' | ',' | ';' | '；' | ':'))
+            && !text.contains(['。', ',', ';', '；', ':'])
             && !p.token.is_match(&text);
         if heading {
             flush(&mut cur, &mut out);
@@ -548,17 +574,24 @@ struct Sentence<'a> {
     prev_open: Option<Vec<usize>>,
     /// Facts of the last recognized amount (two for 收、支预算总计), while nothing else intervened.
     last_group: Option<Vec<usize>>,
-    /// The sentence's first fact group and where it ends (a change after a 其中 list may be its).
-    head: Option<(Vec<usize>, usize)>,
+    /// The sentence's first fact group (a change after a 其中 list may be its).
+    head: Option<Vec<usize>>,
     pending: Option<PendingChange>,
     /// A key named with its budget figure (年初预算为 X) whose outcome (决算为 Y) follows.
-    budget_key: Option<(String, bool)>,
+    budget_key: Option<String>,
     /// A performance-project count waiting for its amount.
     perf: Option<usize>,
     /// At least one token was read before (for "the change opens its sentence").
     seen_token: bool,
     /// Byte offset of the clause being read.
     clause_start: usize,
+    /// Where a 其中 breakdown starts after the head fact.
+    breakdown_at: Option<usize>,
+    /// The sentence speaks of procurement (货物 / 工程 / 服务 are its parts).
+    procurement: bool,
+    /// Key prefix for 基本支出 / 项目支出: the sentence speaks of 一般公共预算 or 财政拨款 only,
+    /// not of all funds.
+    scope: &'static str,
 }
 
 impl<'a> Sentence<'a> {
@@ -574,6 +607,15 @@ impl<'a> Sentence<'a> {
             perf: None,
             seen_token: false,
             clause_start: 0,
+            breakdown_at: None,
+            procurement: text.contains("采购") || text.contains("购买"),
+            scope: if text.contains("一般公共预算") {
+                "general_budget_"
+            } else if text.contains("财政拨款") {
+                "fiscal_appropriation_"
+            } else {
+                ""
+            },
         }
     }
 
@@ -605,8 +647,11 @@ impl<'a> Sentence<'a> {
             if p.reason.is_match(gap) {
                 break;
             }
+            if self.head.is_some() && self.breakdown_at.is_none() {
+                self.breakdown_at = gap.find("其中").map(|i| last_end + i);
+            }
             match tok {
-                None => self.flat(facts, gap, last_end, start, end),
+                None => self.flat(facts, last_end, start, end),
                 Some(tok) => self.token(facts, gap, last_end, tok),
             }
             last_end = end;
@@ -623,11 +668,10 @@ impl<'a> Sentence<'a> {
         truncate_chars(self.text, SENTENCE_MAX)
     }
 
-    fn flat(&mut self, facts: &mut [Fact], gap: &str, gap_start: usize, start: usize, end: usize) {
+    fn flat(&mut self, facts: &mut [Fact], gap_start: usize, start: usize, end: usize) {
         self.finish_change(facts);
         let printed = self.text.get(start..end).unwrap_or("").to_string();
         let at_start = !self.seen_token && gap_start == 0 && start <= 3;
-        let _ = gap;
         self.pending = Some(PendingChange {
             change: Change {
                 direction: "flat".to_string(),
@@ -652,7 +696,7 @@ impl<'a> Sentence<'a> {
             .char_indices()
             .filter(|(_, c)| matches!(c, ',' | ':' | '，' | '：'))
             .map(|(i, c)| i + c.len_utf8())
-            .last()
+            .next_back()
             .unwrap_or(0);
         let clause = gap
             .get(clause_off..)
@@ -663,12 +707,14 @@ impl<'a> Sentence<'a> {
 
         if let Some(dir) = p.direction_end.captures(gap).and_then(|c| c.name("dir")) {
             let direction = match dir.as_str() {
-                "减少" | "下降" | "降低" | "调减" | "减" => "decrease",
+                "减少" | "下降" | "降低" | "调减" => "decrease",
                 _ => "increase",
             };
             if tok.unit == Unit::Percent {
                 if let Some(pc) = self.pending.as_mut() {
-                    if pc.change.percent.is_none() && pc.change.direction == direction {
+                    // Only the percent said right after the amount ("…万元,增长 6.59%").
+                    let close = gap.chars().count() <= 6;
+                    if close && pc.change.percent.is_none() && pc.change.direction == direction {
                         pc.change.percent = Some(tok.value);
                         pc.end = tok.end;
                         pc.change.printed = text.get(pc.start..pc.end).unwrap_or("").to_string();
@@ -748,9 +794,9 @@ impl<'a> Sentence<'a> {
         facts.len().saturating_sub(1)
     }
 
-    fn open_group(&mut self, group: Vec<usize>, end: usize) {
+    fn open_group(&mut self, group: Vec<usize>) {
         if self.head.is_none() {
-            self.head = Some((group.clone(), end));
+            self.head = Some(group.clone());
         }
         self.last_group = Some(group);
     }
@@ -783,13 +829,13 @@ impl<'a> Sentence<'a> {
         }
         // The outcome of a budget figure named just before (年初预算为 X 万元,支出决算为 Y 万元).
         if p.final_clause.is_match(clause) {
-            if let Some((key, _)) = self.budget_key.take() {
+            if let Some(key) = self.budget_key.take() {
                 let i = self.push_fact(facts, &key, &tok);
-                self.open_group(vec![i], tok.end);
+                self.open_group(vec![i]);
                 return;
             }
         }
-        if self.text.contains("采购") || self.text.contains("购买") {
+        if self.procurement {
             if let Some(part) = p
                 .procurement_part
                 .captures(clause)
@@ -801,7 +847,7 @@ impl<'a> Sentence<'a> {
                     _ => "procurement_services",
                 };
                 let i = self.push_fact(facts, key, &tok);
-                self.open_group(vec![i], tok.end);
+                self.open_group(vec![i]);
                 return;
             }
         }
@@ -811,7 +857,7 @@ impl<'a> Sentence<'a> {
         };
         if budget_basis {
             // A budget figure in a final account: its outcome comes next and is the fact.
-            self.budget_key = keys.first().map(|k| (k.to_string(), true));
+            self.budget_key = keys.first().cloned();
             self.last_group = None;
             return;
         }
@@ -820,7 +866,7 @@ impl<'a> Sentence<'a> {
             .iter()
             .map(|k| self.push_fact(facts, k, &tok))
             .collect();
-        self.open_group(group, tok.end);
+        self.open_group(group);
     }
 
     /// The key(s) a clause names right before its amount, and whether the amount is a budget
@@ -898,15 +944,7 @@ impl<'a> Sentence<'a> {
         let keys = match spec.kind {
             SpecKind::Both => vec!["income_total".to_string(), "expenditure_total".to_string()],
             SpecKind::Scoped => {
-                let scope_text = self.text;
-                let scope = if scope_text.contains("一般公共预算") {
-                    "general_budget_"
-                } else if scope_text.contains("财政拨款") {
-                    "fiscal_appropriation_"
-                } else {
-                    ""
-                };
-                vec![format!("{scope}{}", spec.key)]
+                vec![format!("{}{}", self.scope, spec.key)]
             }
             _ => vec![spec.key.to_string()],
         };
@@ -962,10 +1000,11 @@ impl<'a> Sentence<'a> {
         };
         // After "总计 X，其中：A，B，比上年增加…" the change may be the total's: take the one the
         // numbers agree with.
-        let head = self.head.as_ref().and_then(|(g, end)| {
-            let between = self.text.get(*end..pc.start).unwrap_or("");
-            (*g != nearest && between.contains("其中")).then(|| g.clone())
-        });
+        let breakdown = self.breakdown_at.is_some_and(|q| q < pc.start);
+        let head = self
+            .head
+            .as_ref()
+            .and_then(|g| (*g != nearest && breakdown).then(|| g.clone()));
         let target = match head {
             Some(h)
                 if !consistent(facts, &nearest, &pc.change)
@@ -1287,7 +1326,8 @@ mod tests {
             ),
             l("项目支出预算数为 5853.96 万元。与上年持平。", 90.0),
         ]);
-        let got: Vec<(&str, Option<Amount>, Option<&str>, Option<Decimal>)> = facts
+        type Row<'a> = (&'a str, Option<Amount>, Option<&'a str>, Option<Decimal>);
+        let got: Vec<Row> = facts
             .iter()
             .map(|f| {
                 (
@@ -1387,6 +1427,56 @@ mod tests {
             [
                 ("staffing_authorized", Some(d("496"))),
                 ("staffing_actual", Some(d("274"))),
+            ]
+        );
+    }
+
+    #[test]
+    fn qualified_totals_and_classes_are_not_totals() {
+        let facts = extract(&lines(&[
+            "2.其他资金收入预算总计15万元,与上年相比增加9.45万元,增长170.27%。",
+            "(一)公共安全支出(类)检察(款):2018年预算支出合计16,444.36万元。",
+            "2017年度部门支出预算安排与2016年度相比(2016年度部门支出预算安排为8,648.07万元),增加498.72万元,增长5.77%。",
+            "(8)公务接待费(款)支出16万元。",
+            "其中,货物类政府采购支出预算259.32万元,占20.40%。",
+            "1.一般公共服务支出10528.33万元,主要用于在职人员工资福利支出。",
+        ]));
+        let got: Vec<(&str, Option<Amount>, Option<Decimal>)> = facts
+            .iter()
+            .map(|f| (f.key.as_str(), f.amount, f.share_percent))
+            .collect();
+        assert_eq!(
+            got,
+            [("procurement_goods", yuan("2593200"), Some(d("20.40")))]
+        );
+    }
+
+    #[test]
+    fn sentence_continued_over_a_page_break() {
+        let l = |t: &str, page: usize, x: f64| TextLine {
+            text: t.to_string(),
+            page,
+            bbox: Some([x, 700.0, 500.0, 712.0]),
+        };
+        let facts = extract(&[
+            l(
+                "江苏省高级人民法院 2017 年度一般公共预算财政拨款基本",
+                23,
+                90.0,
+            ),
+            l("- 23 -", 23, 280.0),
+            l("支出预算 17123.19 万元,其中:", 24, 70.0),
+            l("(一)人员经费 13594.82 万元。", 24, 90.0),
+        ]);
+        let got: Vec<(&str, Option<Amount>, usize)> = facts
+            .iter()
+            .map(|f| (f.key.as_str(), f.amount, f.page))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("general_budget_basic", yuan("171231900"), 23),
+                ("personnel", yuan("135948200"), 24),
             ]
         );
     }

@@ -204,7 +204,9 @@ fn reassign_spanning_totals(body: &mut [RawRow], groups: &[Group]) {
                 if a.side != b.side || a.side.is_none() {
                     continue;
                 }
-                let a_named = !own(r, a.name).is_empty();
+                // Only a total's label spans blocks; an item name beside another block's figure
+                // is two different lines of a fragmented grid.
+                let a_named = is_total_name(&own(r, a.name)) || own(r, a.name).contains("小计");
                 let a_empty = a.amounts.iter().all(|(k, _)| own(r, Some(*k)).is_empty());
                 let b_unnamed = own(r, b.name).is_empty();
                 let b_values: Vec<String> =
