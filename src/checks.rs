@@ -190,9 +190,17 @@ fn summary_rules(d: &Disclosure, out: &mut Vec<Check>) {
         d.document.kind,
         DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
     );
-    let income_total = find_row(t, Side::Income, &["收入总计"])
-        .or_else(|| find_row(t, Side::Income, &["收入合计"]));
-    let exp_total = find_row(t, Side::Expenditure, &["支出总计"])
+    // 收入总计 / 支出总计; final accounts print a bare 总计 on each side.
+    let grand = |side: Side, word: &str| {
+        find_row(t, side, &[word]).or_else(|| {
+            t.rows.iter().enumerate().find(|(_, r)| {
+                r.side == Some(side) && r.group.is_none() && squash(&r.name) == "总计"
+            })
+        })
+    };
+    let income_total =
+        grand(Side::Income, "收入总计").or_else(|| find_row(t, Side::Income, &["收入合计"]));
+    let exp_total = grand(Side::Expenditure, "支出总计")
         .or_else(|| find_row(t, Side::Expenditure, &["支出合计"]));
     // summary.balance
     match (income_total, exp_total) {
@@ -451,12 +459,7 @@ fn table_total_row(d: &Disclosure, out: &mut Vec<Check>) {
         let Some(min_len) = coded.iter().map(|(_, _, c)| c.len()).min() else {
             continue;
         };
-        let Some((tri, total)) = t
-            .rows
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.role == RowRole::Total && r.code.is_none() && r.side.is_none())
-        else {
+        let Some((tri, total)) = total_row(t).filter(|(_, r)| r.code.is_none()) else {
             continue;
         };
         let top: Vec<&(usize, &Row, &str)> = coded
@@ -691,10 +694,17 @@ fn three_public_composition(d: &Disclosure, out: &mut Vec<Check>) {
 /// The table's 合计 row; a table of a single unnamed row (Jiangsu 支出预算总表 prints only the
 /// totals) is its own total.
 fn total_row(t: &Table) -> Option<(usize, &Row)> {
+    let plain = |r: &Row| matches!(squash(&r.name).as_str(), "合计" | "总计" | "");
     t.rows
         .iter()
         .enumerate()
-        .find(|(_, r)| r.role == RowRole::Total && r.side.is_none())
+        .find(|(_, r)| r.role == RowRole::Total && r.side.is_none() && plain(r))
+        .or_else(|| {
+            t.rows
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.role == RowRole::Total && r.side.is_none())
+        })
         .or_else(|| match t.rows.as_slice() {
             [only] if only.code.is_none() && only.side.is_none() => Some((0, only)),
             _ => None,

@@ -268,3 +268,58 @@ fn a_missing_table_is_reported() {
     );
     assert!(new[0].message.contains("三公"), "{}", new[0].message);
 }
+
+/// Must-show 2: the unaltered budget corpus reports no error; the only warnings are the
+/// publications' own contradictions, listed here with what the page says.
+#[test]
+fn the_budget_corpus_reports_only_real_inconsistencies() {
+    let budgets = [
+        "jiangsu/fayuan-2017.pdf",
+        "jiangsu/jianchayuan-2017.pdf",
+        "jiangsu/jianchayuan-2018.pdf",
+        "jiangsu/renda-2017.pdf",
+        "jiangsu/renda-2019.pdf",
+        "jiangsu/renda-2019-tables.pdf",
+        "jiangsu/weiban-2017.pdf",
+        "jiangsu/weiban-2017-tables.pdf",
+        "jiangsu/weiban-2018.pdf",
+        "jiangsu/weiban-2018-tables.pdf",
+        "jiangsu/zhengxie-2017.pdf",
+        "jiangsu/zhengxie-2017-tables.pdf",
+        "jiangsu/zhengxie-2019.pdf",
+        "jiangsu/zhengxie-2019-tables.pdf",
+        "shanghai/wanli-street-2024.pdf",
+        "shanghai/gov-office-dept-2025.pdf",
+        "shanghai/commerce-unit-2025.pdf",
+    ];
+    for file in budgets {
+        let path = std::path::Path::new("../shared/corpus/real").join(file);
+        let d = gongkai::extract::extract_file(&path, &Options::default()).expect("extracts");
+        let failed: Vec<String> = d
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| format!("{} {}", c.rule, c.message))
+            .collect();
+        assert_eq!(d.verdict.errors, 0, "{file}: {failed:#?}");
+        if file == "jiangsu/jianchayuan-2017.pdf" {
+            // p19 prints 基本支出 both as 12323.48 and as 12323.46万元; p22 says +3401.59万元 is
+            // +129.97% on 6032.55万元, which is +129.29%.
+            assert_eq!(failed.len(), 2, "{failed:#?}");
+            assert!(
+                failed
+                    .iter()
+                    .any(|f| f.contains("12323.46万元") && f.contains("12323.48万元")),
+                "{failed:#?}"
+            );
+            assert!(
+                failed
+                    .iter()
+                    .any(|f| f.starts_with("narrative.change") && f.contains("129.97%")),
+                "{failed:#?}"
+            );
+        } else {
+            assert!(failed.is_empty(), "{file}: {failed:#?}");
+        }
+    }
+}
