@@ -118,3 +118,64 @@ fn an_unreadable_file_exits_non_zero_with_the_reason() {
     assert_eq!(code, 2);
     assert!(stderr.contains("not a PDF"), "{stderr}");
 }
+
+#[test]
+fn check_exit_status_and_formats() {
+    let seed =
+        std::fs::read_to_string("../shared/corpus/seed/yangquan-veterans-service-center-2024.txt")
+            .expect("seed");
+    let clean = tmp("seed.txt");
+    std::fs::write(&clean, &seed).expect("written");
+    let broken = tmp("unbalanced.txt");
+    std::fs::write(
+        &broken,
+        seed.replace(
+            "收入总计\t774.48\t支出总计\t774.48",
+            "收入总计\t774.48\t支出总计\t775.48",
+        ),
+    )
+    .expect("written");
+    let garbage = tmp("garbage.pdf");
+    std::fs::write(&garbage, b"%PDF-1.4 nothing").expect("written");
+    let run = |args: &[&std::path::Path], json: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        c.arg("check");
+        if json {
+            c.args(["--format", "json"]);
+        }
+        c.args(args);
+        let out = c.output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Warnings only (the narrative's 0万元 statements): exit 0, the report names rule and place.
+    let (code, text) = run(&[&clean], false);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("warnings (0 errors, 5 warnings"), "{text}");
+    assert!(
+        text.contains("narrative.amounts") && text.contains("支出预算0万元"),
+        "{text}"
+    );
+    // An unbalanced summary: exit 1, the error and where it is.
+    let (code, text) = run(&[&clean, &broken], false);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("ERROR summary.balance") && text.contains("775.48万元"),
+        "{text}"
+    );
+    assert!(text.contains("预算收支总表 / 支出总计 [total]"), "{text}");
+    // Unreadable: exit 2.
+    let (code, _) = run(&[&clean, &garbage], false);
+    assert_eq!(code, 2);
+    // JSON: one object per file with the verdict and every check.
+    let (code, text) = run(&[&broken], true);
+    assert_eq!(code, 1);
+    let v: serde_json::Value =
+        serde_json::from_str(text.lines().next().unwrap_or("")).expect("json line");
+    assert_eq!(v["verdict"]["status"], "errors");
+    assert!(v["checks"].as_array().is_some_and(|c| c
+        .iter()
+        .any(|c| c["rule"] == "summary.balance" && c["passed"] == false)));
+}
