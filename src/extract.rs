@@ -24,6 +24,8 @@ pub enum ExtractError {
     Pdf(#[from] PdfError),
     #[error("not a PDF and not UTF-8 text")]
     UnknownFormat,
+    #[error("empty file")]
+    Empty,
 }
 
 /// Options for one extraction.
@@ -50,6 +52,9 @@ fn looks_like_pdf(bytes: &[u8]) -> bool {
 
 /// Extract from bytes; `name` is reported as the source file name.
 pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclosure, ExtractError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ExtractError::Empty);
+    }
     let sha256 = format!("{:x}", Sha256::digest(bytes));
     let mut diagnostics = Vec::new();
     let (blocks, source) = if looks_like_pdf(bytes) {
@@ -86,6 +91,13 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
                     Some(n),
                 )),
             }
+        }
+        if opts
+            .limits
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() > d)
+        {
+            return Err(PdfError::Timeout.into());
         }
         let text_layer = if with_text == 0 {
             "none"

@@ -50,6 +50,43 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Extract many inputs in parallel into a directory of per-document JSON plus NDJSON, CSV and
+    /// SQLite tables; resumable (inputs already done with the same content and version are skipped).
+    Batch {
+        /// Files, or directories searched recursively for *.pdf and *.txt.
+        inputs: Vec<PathBuf>,
+        /// A CSV (with a `path` column) or JSON-lines manifest; other columns are carried as metadata.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Parallel workers (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Seconds per file before it is stopped with status timeout.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// No progress and no summary.
+        #[arg(long)]
+        quiet: bool,
+        /// Redo inputs already done.
+        #[arg(long)]
+        force: bool,
+        /// Process shard K of N (e.g. 2/8): a deterministic part of the inputs.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Start the CSV files with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        csv_bom: bool,
+    },
+    /// Combine the outputs of several batch directories (shards) into one.
+    Merge {
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        csv_bom: bool,
+    },
     /// Show the recognized tables as text grids (debugging the tables stage).
     Tables {
         file: PathBuf,
@@ -145,6 +182,49 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
             Ok(ExitCode::from(worst))
+        }
+        Command::Batch {
+            inputs,
+            manifest,
+            out,
+            jobs,
+            timeout,
+            quiet,
+            force,
+            shard,
+            csv_bom,
+        } => {
+            let shard = match shard {
+                None => None,
+                Some(s) => {
+                    let (k, n) = s.split_once('/').context("--shard takes K/N, e.g. 1/4")?;
+                    let (k, n): (usize, usize) = (k.trim().parse()?, n.trim().parse()?);
+                    anyhow::ensure!(n >= 1 && k >= 1 && k <= n, "--shard K/N needs 1 ≤ K ≤ N");
+                    Some((k, n))
+                }
+            };
+            anyhow::ensure!(
+                !inputs.is_empty() || manifest.is_some(),
+                "give input files, directories or --manifest"
+            );
+            let opts = gongkai::batch::BatchOptions {
+                inputs,
+                manifest,
+                out,
+                jobs,
+                timeout: std::time::Duration::from_secs(timeout.max(1)),
+                quiet,
+                force,
+                shard,
+                csv_bom,
+            };
+            gongkai::batch::run(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { dirs, out, csv_bom } => {
+            let n = gongkai::batch::merge(&dirs, &out, csv_bom)?;
+            eprintln!("gongkai merge: {n} documents into {}", out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Tables { file, page } => {
             let d = gongkai::extract::extract_file(&file, &Default::default())

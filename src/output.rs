@@ -1,0 +1,204 @@
+//! The `output` stage: flat records for warehouses — one per document, one per amount (long
+//! format), one per check — written as NDJSON, CSV and SQLite by the batch.
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use crate::batch::{write_atomic, State};
+use crate::model::Disclosure;
+
+pub const DOCUMENT_COLUMNS: &[&str] = &[
+    "id",
+    "file",
+    "sha256",
+    "pages",
+    "producer",
+    "text_layer",
+    "kind",
+    "fiscal_year",
+    "unit_name",
+    "title",
+    "status",
+    "reason",
+    "verdict",
+    "errors",
+    "warnings",
+    "income_total",
+    "expenditure_total",
+    "general_budget_expenditure_total",
+    "general_budget_basic_total",
+    "general_budget_project_total",
+    "three_public_total",
+    "meta",
+    "output",
+];
+
+pub const LINE_ITEM_COLUMNS: &[&str] = &[
+    "doc_id",
+    "table_index",
+    "table_kind",
+    "table_title",
+    "amount_unit",
+    "row_index",
+    "code",
+    "name",
+    "role",
+    "side",
+    "column_key",
+    "amount",
+    "raw",
+    "page",
+];
+
+pub const CHECK_COLUMNS: &[&str] = &[
+    "doc_id",
+    "rule",
+    "severity",
+    "passed",
+    "message",
+    "locations",
+];
+
+fn enum_str<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// One line of `documents`: the source, document, totals, verdict and batch status.
+pub fn document_record(st: &State, d: Option<&Disclosure>) -> Value {
+    let meta = serde_json::to_value(&st.meta).unwrap_or_else(|_| json!({}));
+    let amount = |a: Option<crate::model::Amount>| {
+        a.map(|a| Value::String(a.to_string()))
+            .unwrap_or(Value::Null)
+    };
+    match d {
+        Some(d) => json!({
+            "id": st.id,
+            "file": st.input,
+            "sha256": st.sha256,
+            "pages": d.source.pages,
+            "producer": d.source.producer,
+            "text_layer": d.source.text_layer,
+            "kind": enum_str(&d.document.kind),
+            "fiscal_year": d.document.fiscal_year,
+            "unit_name": d.document.unit_name,
+            "title": d.document.title,
+            "status": st.status,
+            "reason": st.reason,
+            "verdict": d.verdict.status,
+            "errors": d.verdict.errors,
+            "warnings": d.verdict.warnings,
+            "income_total": amount(d.totals.income_total),
+            "expenditure_total": amount(d.totals.expenditure_total),
+            "general_budget_expenditure_total": amount(d.totals.general_budget_expenditure_total),
+            "general_budget_basic_total": amount(d.totals.general_budget_basic_total),
+            "general_budget_project_total": amount(d.totals.general_budget_project_total),
+            "three_public_total": amount(d.totals.three_public_total),
+            "meta": meta,
+            "output": st.output,
+        }),
+        None => json!({
+            "id": st.id,
+            "file": st.input,
+            "sha256": st.sha256,
+            "pages": null, "producer": null, "text_layer": null, "kind": null, "fiscal_year": null,
+            "unit_name": null, "title": null,
+            "status": st.status,
+            "reason": st.reason,
+            "verdict": null, "errors": null, "warnings": null,
+            "income_total": null, "expenditure_total": null, "general_budget_expenditure_total": null,
+            "general_budget_basic_total": null, "general_budget_project_total": null, "three_public_total": null,
+            "meta": meta,
+            "output": st.output,
+        }),
+    }
+}
+
+/// One line per printed amount (long format).
+pub fn line_item_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (ti, t) in d.tables.iter().enumerate() {
+        for (ri, r) in t.rows.iter().enumerate() {
+            for (key, v) in &r.values {
+                let Some(a) = v else { continue };
+                out.push(json!({
+                    "doc_id": doc_id,
+                    "table_index": ti,
+                    "table_kind": t.kind.as_str(),
+                    "table_title": t.title,
+                    "amount_unit": t.amount_unit,
+                    "row_index": ri,
+                    "code": r.code,
+                    "name": r.name,
+                    "role": enum_str(&r.role),
+                    "side": r.side.map(|s| enum_str(&s)),
+                    "column_key": key,
+                    "amount": a.to_string(),
+                    "raw": r.raw.get(key),
+                    "page": r.page,
+                }));
+            }
+        }
+    }
+    out
+}
+
+/// One line per check evaluated.
+pub fn check_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    d.checks
+        .iter()
+        .map(|c| {
+            json!({
+                "doc_id": doc_id,
+                "rule": c.rule,
+                "severity": enum_str(&c.severity),
+                "passed": c.passed,
+                "message": c.message,
+                "locations": serde_json::to_value(&c.locations).unwrap_or_else(|_| json!([])),
+            })
+        })
+        .collect()
+}
+
+pub fn write_ndjson(path: &Path, records: &[Value]) -> Result<()> {
+    let mut buf = Vec::new();
+    for r in records {
+        serde_json::to_writer(&mut buf, r)?;
+        buf.push(b'\n');
+    }
+    write_atomic(path, &buf)
+}
+
+/// CSV with a fixed column order; `bom` prefixes a UTF-8 byte-order mark so Excel reads the
+/// Chinese text right.
+pub fn write_csv(path: &Path, records: &[Value], columns: &[&str], bom: bool) -> Result<()> {
+    let mut buf: Vec<u8> = Vec::new();
+    if bom {
+        buf.extend_from_slice(&[0xef, 0xbb, 0xbf]);
+    }
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record(columns)?;
+        for r in records {
+            let row: Vec<String> = columns
+                .iter()
+                .map(|c| match r.get(*c) {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Bool(b)) => {
+                        if *b {
+                            "1".into()
+                        } else {
+                            "0".into()
+                        }
+                    }
+                    Some(v) => v.to_string(),
+                })
+                .collect();
+            w.write_record(&row)?;
+        }
+        w.flush()?;
+    }
+    write_atomic(path, &buf)
+}

@@ -1,0 +1,520 @@
+//! SQLite export of a batch run: `documents`, `line_items` and `checks` tables, one row per record
+//! of the corresponding NDJSON file, so a corpus can be queried with SQL instead of re-parsed.
+//!
+//! Amounts are stored as TEXT exact decimals ("7744800.00"): REAL would round them. JSON-valued
+//! fields (`meta`, `locations`) are stored as JSON text; `passed` as INTEGER 0/1.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use rusqlite::{params_from_iter, Connection};
+use serde_json::{Map, Value};
+
+/// How a JSON field is stored in (and read back from) its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Text,
+    Integer,
+    /// JSON boolean stored as INTEGER 0/1.
+    Bool,
+    /// JSON object or array stored as its JSON text.
+    Json,
+}
+
+impl Col {
+    fn sql_type(self) -> &'static str {
+        match self {
+            Col::Text | Col::Json => "TEXT",
+            Col::Integer | Col::Bool => "INTEGER",
+        }
+    }
+}
+
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Col)],
+    primary_key: Option<&'static str>,
+}
+
+const DOCUMENTS: Table = Table {
+    name: "documents",
+    columns: &[
+        ("id", Col::Text),
+        ("file", Col::Text),
+        ("sha256", Col::Text),
+        ("pages", Col::Integer),
+        ("producer", Col::Text),
+        ("text_layer", Col::Text),
+        ("kind", Col::Text),
+        ("fiscal_year", Col::Integer),
+        ("unit_name", Col::Text),
+        ("title", Col::Text),
+        ("status", Col::Text),
+        ("reason", Col::Text),
+        ("verdict", Col::Text),
+        ("errors", Col::Integer),
+        ("warnings", Col::Integer),
+        ("income_total", Col::Text),
+        ("expenditure_total", Col::Text),
+        ("general_budget_expenditure_total", Col::Text),
+        ("general_budget_basic_total", Col::Text),
+        ("general_budget_project_total", Col::Text),
+        ("three_public_total", Col::Text),
+        ("meta", Col::Json),
+        ("output", Col::Text),
+    ],
+    primary_key: Some("id"),
+};
+
+const LINE_ITEMS: Table = Table {
+    name: "line_items",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("table_index", Col::Integer),
+        ("table_kind", Col::Text),
+        ("table_title", Col::Text),
+        ("amount_unit", Col::Text),
+        ("row_index", Col::Integer),
+        ("code", Col::Text),
+        ("name", Col::Text),
+        ("role", Col::Text),
+        ("side", Col::Text),
+        ("column_key", Col::Text),
+        ("amount", Col::Text),
+        ("raw", Col::Text),
+        ("page", Col::Integer),
+    ],
+    primary_key: None,
+};
+
+const CHECKS: Table = Table {
+    name: "checks",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("rule", Col::Text),
+        ("severity", Col::Text),
+        ("passed", Col::Bool),
+        ("message", Col::Text),
+        ("locations", Col::Json),
+    ],
+    primary_key: None,
+};
+
+const TABLES: [&Table; 3] = [&DOCUMENTS, &LINE_ITEMS, &CHECKS];
+
+/// (index name, table, columns): the filters and joins the corpus queries use.
+const INDEXES: &[(&str, &str, &str)] = &[
+    ("documents_kind_year", "documents", "kind, fiscal_year"),
+    ("documents_unit_name", "documents", "unit_name"),
+    ("documents_status", "documents", "status"),
+    ("line_items_doc_id", "line_items", "doc_id"),
+    ("line_items_kind_code", "line_items", "table_kind, code"),
+    ("checks_doc_id", "checks", "doc_id"),
+    ("checks_rule_passed", "checks", "rule, passed"),
+];
+
+/// Write the three record sets into a fresh SQLite database at `path`, replacing it atomically
+/// (written to `path.tmp`, then renamed) so readers never see a half-written database.
+///
+/// Rows are inserted in the given order in one transaction; fields missing or null become NULL,
+/// fields not listed as columns are ignored.
+pub fn write_db(
+    path: &Path,
+    documents: &[Value],
+    line_items: &[Value],
+    checks: &[Value],
+) -> Result<()> {
+    let tmp = tmp_path(path);
+    if tmp.exists() {
+        std::fs::remove_file(&tmp).with_context(|| format!("removing stale {}", tmp.display()))?;
+    }
+    let result = write_fresh(&tmp, documents, line_items, checks)
+        .and_then(|()| {
+            // The journal is off, so make the file durable before it replaces the old one.
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("syncing {}", tmp.display()))
+        })
+        .and_then(|()| {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+        });
+    if result.is_err() {
+        // Best effort: a leftover temp file is harmless, the error below is what matters.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `path` with ".tmp" appended to its file name (`out/corpus.sqlite` → `out/corpus.sqlite.tmp`).
+fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".tmp");
+    PathBuf::from(name)
+}
+
+fn write_fresh(
+    path: &Path,
+    documents: &[Value],
+    line_items: &[Value],
+    checks: &[Value],
+) -> Result<()> {
+    let mut conn =
+        Connection::open(path).with_context(|| format!("creating {}", path.display()))?;
+    // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
+    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+    let tx = conn.transaction()?;
+    for table in TABLES {
+        tx.execute_batch(&create_sql(table))?;
+    }
+    for (table, records) in TABLES.iter().zip([documents, line_items, checks]) {
+        insert_all(&tx, table, records)?;
+    }
+    // Built after the inserts: cheaper than maintaining them row by row.
+    for (name, table, columns) in INDEXES {
+        tx.execute_batch(&format!("CREATE INDEX {name} ON {table} ({columns});"))?;
+    }
+    tx.commit()?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+fn create_sql(table: &Table) -> String {
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|(name, col)| {
+            let pk = if table.primary_key == Some(*name) {
+                " PRIMARY KEY"
+            } else {
+                ""
+            };
+            format!("{name} {}{pk}", col.sql_type())
+        })
+        .collect();
+    format!("CREATE TABLE {} ({});", table.name, columns.join(", "))
+}
+
+fn insert_all(conn: &Connection, table: &Table, records: &[Value]) -> Result<()> {
+    let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.name,
+        names.join(", "),
+        placeholders.join(", ")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    for (i, record) in records.iter().enumerate() {
+        let Some(object) = record.as_object() else {
+            bail!("{} record {i} is not a JSON object", table.name);
+        };
+        let values = table
+            .columns
+            .iter()
+            .map(|(name, col)| to_sql(object.get(*name).unwrap_or(&Value::Null), *col));
+        stmt.execute(params_from_iter(values))
+            .with_context(|| format!("inserting {} record {i}", table.name))?;
+    }
+    Ok(())
+}
+
+/// The SQL value for one field. Values of an unexpected type are kept (as text or their JSON)
+/// rather than dropped: SQLite's flexible typing stores them and nothing is lost.
+fn to_sql(value: &Value, col: Col) -> ToSqlOutput<'_> {
+    let owned = |v: SqlValue| ToSqlOutput::Owned(v);
+    match (value, col) {
+        (Value::Null, _) => owned(SqlValue::Null),
+        (Value::Bool(b), Col::Integer | Col::Bool) => owned(SqlValue::Integer(i64::from(*b))),
+        (Value::Number(n), Col::Integer | Col::Bool) if n.is_i64() => {
+            owned(n.as_i64().map_or(SqlValue::Null, SqlValue::Integer))
+        }
+        (Value::String(s), Col::Integer) => match s.trim().parse::<i64>() {
+            Ok(n) => owned(SqlValue::Integer(n)),
+            Err(_) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        },
+        (Value::String(s), Col::Bool) if s == "true" || s == "false" => {
+            owned(SqlValue::Integer(i64::from(s == "true")))
+        }
+        (Value::String(s), _) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        (Value::Number(n), _) => owned(SqlValue::Text(n.to_string())),
+        (Value::Bool(b), _) => owned(SqlValue::Text(b.to_string())),
+        (Value::Array(_) | Value::Object(_), _) => owned(SqlValue::Text(value.to_string())),
+    }
+}
+
+/// Read `table` back as JSON objects (column name → value) in insertion order, undoing
+/// [`write_db`]'s encoding (`passed` → bool, `meta`/`locations` → JSON) so the rows compare
+/// equal to the records written.
+pub fn read_table(path: &Path, table: &str) -> Result<Vec<Value>> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [table],
+        |row| row.get(0),
+    )?;
+    if !exists {
+        bail!("no table {table:?} in {}", path.display());
+    }
+    let schema = TABLES.iter().find(|t| t.name == table);
+    let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {quoted} ORDER BY rowid"))?;
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    let cols: Vec<Col> = names
+        .iter()
+        .map(|name| {
+            schema
+                .and_then(|t| t.columns.iter().find(|(n, _)| n == name))
+                .map_or(Col::Text, |(_, col)| *col)
+        })
+        .collect();
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut object = Map::new();
+        for (i, (name, col)) in names.iter().zip(&cols).enumerate() {
+            object.insert(name.clone(), from_sql(row.get_ref(i)?, *col));
+        }
+        out.push(Value::Object(object));
+    }
+    Ok(out)
+}
+
+fn from_sql(value: ValueRef<'_>, col: Col) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) if col == Col::Bool => Value::Bool(n != 0),
+        ValueRef::Integer(n) => Value::from(n),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(bytes) => {
+            let text = String::from_utf8_lossy(bytes);
+            match col {
+                Col::Json => {
+                    serde_json::from_str(&text).unwrap_or(Value::String(text.into_owned()))
+                }
+                _ => Value::String(text.into_owned()),
+            }
+        }
+        ValueRef::Blob(bytes) => Value::String(bytes.iter().map(|b| format!("{b:02x}")).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A per-test directory under the system temp dir (no tempfile dependency), removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("gongkai-sqlite-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            TempDir(dir)
+        }
+
+        fn db(&self) -> PathBuf {
+            self.0.join("corpus.sqlite")
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn documents() -> Vec<Value> {
+        vec![
+            json!({
+                "id": "renda-2017", "file": "jiangsu/renda-2017.pdf", "sha256": "ab12",
+                "pages": 14, "producer": "WPS", "text_layer": "text", "kind": "budget",
+                "fiscal_year": 2017, "unit_name": "江苏省人大常委会办公厅", "title": "2017年部门预算",
+                "status": "ok", "reason": null, "verdict": "pass", "errors": 0, "warnings": 2,
+                "income_total": "7744800.00", "expenditure_total": "7744800.00",
+                "meta": {"region": "江苏", "url": "http://example.gov.cn/a.pdf"},
+                "output": "docs/renda-2017.json", "not_a_column": 1
+            }),
+            json!({
+                "id": "broken", "file": "broken.pdf", "status": "failed",
+                "reason": "not a PDF", "errors": 0, "warnings": 0
+            }),
+        ]
+    }
+
+    fn line_items() -> Vec<Value> {
+        (0..3)
+            .map(|i| {
+                json!({
+                    "doc_id": "renda-2017", "table_index": 1, "table_kind": "income_expenditure_summary",
+                    "table_title": "收支总表", "amount_unit": "万元", "row_index": i,
+                    "code": format!("20101{i}"), "name": "行政运行", "role": "item", "side": "expenditure",
+                    "column_key": "current_year", "amount": format!("{}.50", 1200 + i),
+                    "raw": format!("{}.0050", 12 + i), "page": 3
+                })
+            })
+            .collect()
+    }
+
+    fn checks() -> Vec<Value> {
+        vec![
+            json!({"doc_id": "renda-2017", "rule": "summary.balance", "severity": "error",
+                   "passed": true, "message": "收入总计 = 支出总计", "locations": [{"page": 3, "table": 1}]}),
+            json!({"doc_id": "renda-2017", "rule": "three_public.sum", "severity": "warning",
+                   "passed": false, "message": "三公 total differs", "locations": []}),
+        ]
+    }
+
+    #[test]
+    fn writes_counts_amounts_meta_and_indexes() {
+        let dir = TempDir::new("write");
+        let path = dir.db();
+        write_db(&path, &documents(), &line_items(), &checks()).expect("write_db");
+        assert!(!tmp_path(&path).exists());
+
+        let conn = Connection::open(&path).expect("open");
+        let count = |t: &str| -> i64 {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(
+            (count("documents"), count("line_items"), count("checks")),
+            (2, 3, 2)
+        );
+
+        let (amount, typ): (String, String) = conn
+            .query_row(
+                "SELECT amount, typeof(amount) FROM line_items WHERE code = '201012'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("amount");
+        assert_eq!((amount.as_str(), typ.as_str()), ("1202.50", "text"));
+
+        let (income, year, meta): (String, i64, String) = conn
+            .query_row(
+                "SELECT income_total, fiscal_year, meta FROM documents WHERE id = 'renda-2017'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("document");
+        assert_eq!((income.as_str(), year), ("7744800.00", 2017));
+        let meta: Value = serde_json::from_str(&meta).expect("meta is JSON");
+        assert_eq!(
+            meta,
+            json!({"region": "江苏", "url": "http://example.gov.cn/a.pdf"})
+        );
+
+        let nulls: (Option<i64>, Option<String>) = conn
+            .query_row(
+                "SELECT pages, meta FROM documents WHERE id = 'broken'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("broken row");
+        assert_eq!(nulls, (None, None));
+
+        let passed: Vec<i64> = conn
+            .prepare("SELECT passed FROM checks ORDER BY rowid")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("passed");
+        assert_eq!(passed, vec![1, 0]);
+
+        let mut indexes: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("indexes");
+        indexes.sort();
+        let mut expected: Vec<&str> = INDEXES.iter().map(|(n, _, _)| *n).collect();
+        expected.sort();
+        assert_eq!(indexes, expected);
+        // The primary key's implicit index.
+        let pk: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND name LIKE 'sqlite_autoindex_documents%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("pk index");
+        assert_eq!(pk, 1);
+    }
+
+    #[test]
+    fn read_table_round_trips_records() {
+        let dir = TempDir::new("read");
+        let path = dir.db();
+        write_db(&path, &documents(), &line_items(), &checks()).expect("write_db");
+
+        let read = read_table(&path, "checks").expect("checks");
+        assert_eq!(read, checks());
+
+        let items = read_table(&path, "line_items").expect("line_items");
+        assert_eq!(items, line_items());
+
+        let docs = read_table(&path, "documents").expect("documents");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0]["meta"]["region"], json!("江苏"));
+        assert_eq!(docs[0]["pages"], json!(14));
+        assert_eq!(docs[0]["three_public_total"], Value::Null);
+        assert!(docs[0].get("not_a_column").is_none());
+        assert_eq!(docs[1]["reason"], json!("not a PDF"));
+
+        assert!(read_table(&path, "nope").is_err());
+    }
+
+    #[test]
+    fn replaces_existing_db_and_is_deterministic() {
+        let dir = TempDir::new("replace");
+        let path = dir.db();
+        write_db(&path, &documents(), &line_items(), &checks()).expect("first");
+        let first = std::fs::read(&path).expect("read first");
+        write_db(&path, &documents(), &line_items(), &checks()).expect("second");
+        assert_eq!(std::fs::read(&path).expect("read second"), first);
+
+        write_db(&path, &documents()[..1], &[], &[]).expect("third");
+        assert_eq!(read_table(&path, "documents").expect("docs").len(), 1);
+        assert!(read_table(&path, "line_items").expect("items").is_empty());
+    }
+
+    #[test]
+    fn rejects_non_object_records_and_keeps_old_db() {
+        let dir = TempDir::new("reject");
+        let path = dir.db();
+        write_db(&path, &documents(), &[], &[]).expect("first");
+        let err = write_db(&path, &documents(), &[json!([1, 2])], &[]).expect_err("array record");
+        assert!(err.to_string().contains("line_items record 0"), "{err}");
+        assert_eq!(read_table(&path, "documents").expect("docs").len(), 2);
+        assert!(!tmp_path(&path).exists());
+    }
+
+    #[test]
+    fn unexpected_types_are_kept() {
+        assert_eq!(
+            to_sql(&json!("2017"), Col::Integer),
+            ToSqlOutput::Owned(SqlValue::Integer(2017))
+        );
+        assert_eq!(
+            to_sql(&json!("n/a"), Col::Integer),
+            ToSqlOutput::Borrowed(ValueRef::Text(b"n/a"))
+        );
+        assert_eq!(
+            to_sql(&json!(12.5), Col::Text),
+            ToSqlOutput::Owned(SqlValue::Text("12.5".into()))
+        );
+        assert_eq!(
+            to_sql(&json!(true), Col::Bool),
+            ToSqlOutput::Owned(SqlValue::Integer(1))
+        );
+        assert_eq!(
+            to_sql(&json!({"a": 1}), Col::Json),
+            ToSqlOutput::Owned(SqlValue::Text("{\"a\":1}".into()))
+        );
+    }
+}
