@@ -221,7 +221,7 @@ fn a_killed_run_resumed_gives_the_same_outputs_and_sqlite_matches_ndjson() {
         .map(|d| d.count())
         .unwrap_or(0);
     assert!(
-        partial >= 3 && partial < 14,
+        (3..14).contains(&partial),
         "killed mid-way: {partial} of 14 done"
     );
     assert!(run(&resumed).success());
