@@ -303,3 +303,37 @@ fn shards_partition_the_inputs_and_merge_back() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn a_manifest_carries_its_metadata_into_the_outputs() {
+    let dir = tmp("manifest");
+    let out = tmp("out-manifest");
+    let seed =
+        std::fs::canonicalize("../shared/corpus/seed/yangquan-veterans-service-center-2024.txt")
+            .expect("seed");
+    std::fs::write(
+        dir.join("m.csv"),
+        format!(
+            "path,region,source_url\n{},山西省阳泉市,https://example.org/a.pdf\n",
+            seed.display()
+        ),
+    )
+    .expect("manifest");
+    let status = gongkai()
+        .args(["batch", "--quiet", "--csv-bom", "--manifest"])
+        .arg(dir.join("m.csv"))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let docs = read_ndjson(&out.join("documents.ndjson"));
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["meta"]["region"], "山西省阳泉市");
+    assert_eq!(docs[0]["meta"]["source_url"], "https://example.org/a.pdf");
+    assert_eq!(docs[0]["unit_name"], "阳泉市退役军人服务中心");
+    let csv = std::fs::read(out.join("documents.csv")).expect("csv");
+    assert!(csv.starts_with(&[0xef, 0xbb, 0xbf]), "BOM for Excel");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
+}
