@@ -118,33 +118,133 @@ const INDEXES: &[(&str, &str, &str)] = &[
 /// (written to `path.tmp`, then renamed) so readers never see a half-written database.
 ///
 /// Rows are inserted in the given order in one transaction; fields missing or null become NULL,
-/// fields not listed as columns are ignored.
+/// fields not listed as columns are ignored. [`DbWriter`] does the same one record at a time.
 pub fn write_db(
     path: &Path,
     documents: &[Value],
     line_items: &[Value],
     checks: &[Value],
 ) -> Result<()> {
-    let tmp = tmp_path(path);
-    if tmp.exists() {
-        std::fs::remove_file(&tmp).with_context(|| format!("removing stale {}", tmp.display()))?;
+    let mut db = DbWriter::create(path)?;
+    for record in documents {
+        db.document(record)?;
     }
-    let result = write_fresh(&tmp, documents, line_items, checks)
-        .and_then(|()| {
-            // The journal is off, so make the file durable before it replaces the old one.
-            std::fs::File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .with_context(|| format!("syncing {}", tmp.display()))
-        })
-        .and_then(|()| {
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
-        });
-    if result.is_err() {
-        // Best effort: a leftover temp file is harmless, the error below is what matters.
-        let _ = std::fs::remove_file(&tmp);
+    for record in line_items {
+        db.line_item(record)?;
     }
-    result
+    for record in checks {
+        db.check(record)?;
+    }
+    db.finish()
+}
+
+/// Streaming form of [`write_db`]: records go straight to SQLite, so memory stays flat however
+/// many documents a batch has. Nothing replaces `path` until [`DbWriter::finish`]; dropping the
+/// writer unfinished deletes the temp file and leaves any existing database alone.
+pub struct DbWriter {
+    conn: Option<Connection>,
+    path: PathBuf,
+    tmp: PathBuf,
+    inserts: [String; 3],
+    counts: [usize; 3],
+}
+
+impl DbWriter {
+    /// Start a fresh database at `path.tmp` (a stale one from a crashed run is replaced).
+    pub fn create(path: &Path) -> Result<Self> {
+        let tmp = tmp_path(path);
+        if tmp.exists() {
+            std::fs::remove_file(&tmp)
+                .with_context(|| format!("removing stale {}", tmp.display()))?;
+        }
+        let conn = Connection::open(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let writer = DbWriter {
+            conn: Some(conn),
+            path: path.to_path_buf(),
+            tmp,
+            inserts: TABLES.map(insert_sql),
+            counts: [0; 3],
+        };
+        let conn = writer.conn()?;
+        // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;")?;
+        for table in TABLES {
+            conn.execute_batch(&create_sql(table))?;
+        }
+        Ok(writer)
+    }
+
+    /// Add one `documents` row.
+    pub fn document(&mut self, record: &Value) -> Result<()> {
+        self.insert(0, record)
+    }
+
+    /// Add one `line_items` row.
+    pub fn line_item(&mut self, record: &Value) -> Result<()> {
+        self.insert(1, record)
+    }
+
+    /// Add one `checks` row.
+    pub fn check(&mut self, record: &Value) -> Result<()> {
+        self.insert(2, record)
+    }
+
+    /// Build the indexes, commit, and move the database into place.
+    pub fn finish(mut self) -> Result<()> {
+        let result = self.commit_and_rename();
+        if result.is_err() {
+            // Best effort: the error returned is what matters.
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+
+    fn commit_and_rename(&mut self) -> Result<()> {
+        let conn = self.conn.take().context("database already closed")?;
+        // Built after the inserts: cheaper than maintaining them row by row.
+        for (name, table, columns) in INDEXES {
+            conn.execute_batch(&format!("CREATE INDEX {name} ON {table} ({columns});"))?;
+        }
+        conn.execute_batch("COMMIT;")?;
+        conn.close().map_err(|(_, e)| e)?;
+        // The journal is off, so make the file durable before it replaces the old one.
+        std::fs::File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("syncing {}", self.tmp.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("renaming {} to {}", self.tmp.display(), self.path.display()))
+    }
+
+    fn conn(&self) -> Result<&Connection> {
+        self.conn.as_ref().context("database already closed")
+    }
+
+    fn insert(&mut self, table: usize, record: &Value) -> Result<()> {
+        let spec = TABLES[table];
+        let i = self.counts[table];
+        let Some(object) = record.as_object() else {
+            bail!("{} record {i} is not a JSON object", spec.name);
+        };
+        let mut stmt = self.conn()?.prepare_cached(&self.inserts[table])?;
+        let values = spec
+            .columns
+            .iter()
+            .map(|(name, col)| to_sql(object.get(*name).unwrap_or(&Value::Null), *col));
+        stmt.execute(params_from_iter(values))
+            .with_context(|| format!("inserting {} record {i}", spec.name))?;
+        self.counts[table] += 1;
+        Ok(())
+    }
+}
+
+impl Drop for DbWriter {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Unfinished: best effort cleanup, the caller already has the error that got us here.
+            drop(conn);
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// `path` with ".tmp" appended to its file name (`out/corpus.sqlite` → `out/corpus.sqlite.tmp`).
@@ -152,32 +252,6 @@ fn tmp_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".tmp");
     PathBuf::from(name)
-}
-
-fn write_fresh(
-    path: &Path,
-    documents: &[Value],
-    line_items: &[Value],
-    checks: &[Value],
-) -> Result<()> {
-    let mut conn =
-        Connection::open(path).with_context(|| format!("creating {}", path.display()))?;
-    // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
-    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
-    let tx = conn.transaction()?;
-    for table in TABLES {
-        tx.execute_batch(&create_sql(table))?;
-    }
-    for (table, records) in TABLES.iter().zip([documents, line_items, checks]) {
-        insert_all(&tx, table, records)?;
-    }
-    // Built after the inserts: cheaper than maintaining them row by row.
-    for (name, table, columns) in INDEXES {
-        tx.execute_batch(&format!("CREATE INDEX {name} ON {table} ({columns});"))?;
-    }
-    tx.commit()?;
-    conn.close().map_err(|(_, e)| e)?;
-    Ok(())
 }
 
 fn create_sql(table: &Table) -> String {
@@ -196,28 +270,15 @@ fn create_sql(table: &Table) -> String {
     format!("CREATE TABLE {} ({});", table.name, columns.join(", "))
 }
 
-fn insert_all(conn: &Connection, table: &Table, records: &[Value]) -> Result<()> {
+fn insert_sql(table: &Table) -> String {
     let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
     let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
+    format!(
         "INSERT INTO {} ({}) VALUES ({})",
         table.name,
         names.join(", "),
         placeholders.join(", ")
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    for (i, record) in records.iter().enumerate() {
-        let Some(object) = record.as_object() else {
-            bail!("{} record {i} is not a JSON object", table.name);
-        };
-        let values = table
-            .columns
-            .iter()
-            .map(|(name, col)| to_sql(object.get(*name).unwrap_or(&Value::Null), *col));
-        stmt.execute(params_from_iter(values))
-            .with_context(|| format!("inserting {} record {i}", table.name))?;
-    }
-    Ok(())
+    )
 }
 
 /// The SQL value for one field. Values of an unexpected type are kept (as text or their JSON)
@@ -491,6 +552,45 @@ mod tests {
         let err = write_db(&path, &documents(), &[json!([1, 2])], &[]).expect_err("array record");
         assert!(err.to_string().contains("line_items record 0"), "{err}");
         assert_eq!(read_table(&path, "documents").expect("docs").len(), 2);
+        assert!(!tmp_path(&path).exists());
+    }
+
+    #[test]
+    fn streaming_writer_matches_write_db_and_unfinished_leaves_old_db() {
+        let dir = TempDir::new("stream");
+        let path = dir.db();
+        write_db(&path, &documents(), &line_items(), &checks()).expect("write_db");
+        let expected = std::fs::read(&path).expect("read");
+
+        let streamed = dir.0.join("streamed.sqlite");
+        let mut db = DbWriter::create(&streamed).expect("create");
+        for d in documents() {
+            db.document(&d).expect("document");
+        }
+        for (item, check) in line_items()
+            .iter()
+            .zip(checks().iter().chain([&Value::Null]))
+        {
+            db.line_item(item).expect("line item");
+            if !check.is_null() {
+                db.check(check).expect("check");
+            }
+        }
+        db.finish().expect("finish");
+        // Interleaving the tables does not change their rows.
+        for table in ["documents", "line_items", "checks"] {
+            assert_eq!(
+                read_table(&streamed, table).expect("streamed"),
+                read_table(&path, table).expect("batch"),
+                "{table}"
+            );
+        }
+
+        let mut db = DbWriter::create(&path).expect("create over existing");
+        db.document(&json!({"id": "half-written"}))
+            .expect("document");
+        drop(db);
+        assert_eq!(std::fs::read(&path).expect("read"), expected);
         assert!(!tmp_path(&path).exists());
     }
 
