@@ -225,13 +225,15 @@ impl DbWriter {
         let Some(object) = record.as_object() else {
             bail!("{} record {i} is not a JSON object", spec.name);
         };
-        let mut stmt = self.conn()?.prepare_cached(&self.inserts[table])?;
-        let values = spec
-            .columns
-            .iter()
-            .map(|(name, col)| to_sql(object.get(*name).unwrap_or(&Value::Null), *col));
-        stmt.execute(params_from_iter(values))
-            .with_context(|| format!("inserting {} record {i}", spec.name))?;
+        {
+            let mut stmt = self.conn()?.prepare_cached(&self.inserts[table])?;
+            let values = spec
+                .columns
+                .iter()
+                .map(|(name, col)| to_sql(object.get(*name).unwrap_or(&Value::Null), *col));
+            stmt.execute(params_from_iter(values))
+                .with_context(|| format!("inserting {} record {i}", spec.name))?;
+        }
         self.counts[table] += 1;
         Ok(())
     }
