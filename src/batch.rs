@@ -517,9 +517,14 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
     let mut ids: Vec<String> = ids.to_vec();
     ids.sort();
     ids.dedup();
-    let mut documents = Vec::new();
-    let mut line_items = Vec::new();
-    let mut checks = Vec::new();
+    // One document at a time into every output: memory does not grow with the batch.
+    let mut documents =
+        crate::output::Sink::create(out, "documents", crate::output::DOCUMENT_COLUMNS, csv_bom)?;
+    let mut line_items =
+        crate::output::Sink::create(out, "line_items", crate::output::LINE_ITEM_COLUMNS, csv_bom)?;
+    let mut checks =
+        crate::output::Sink::create(out, "checks", crate::output::CHECK_COLUMNS, csv_bom)?;
+    let mut db = crate::sqlite::DbWriter::create(&out.join("gongkai.db"))?;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -541,39 +546,30 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
         if let Some(d) = &d {
             *by_verdict.entry(d.verdict.status.clone()).or_insert(0) += 1;
         }
-        documents.push(crate::output::document_record(&st, d.as_ref()));
+        let doc = crate::output::document_record(&st, d.as_ref());
+        documents.push(&doc)?;
+        db.document(&doc)?;
         if let Some(d) = &d {
-            line_items.extend(crate::output::line_item_records(&st.id, d));
-            checks.extend(crate::output::check_records(&st.id, d));
+            for r in crate::output::line_item_records(&st.id, d) {
+                line_items.push(&r)?;
+                db.line_item(&r)?;
+            }
+            for r in crate::output::check_records(&st.id, d) {
+                checks.push(&r)?;
+                db.check(&r)?;
+            }
         }
     }
-    crate::output::write_ndjson(&out.join("documents.ndjson"), &documents)?;
-    crate::output::write_ndjson(&out.join("line_items.ndjson"), &line_items)?;
-    crate::output::write_ndjson(&out.join("checks.ndjson"), &checks)?;
-    crate::output::write_csv(
-        &out.join("documents.csv"),
-        &documents,
-        crate::output::DOCUMENT_COLUMNS,
-        csv_bom,
-    )?;
-    crate::output::write_csv(
-        &out.join("line_items.csv"),
-        &line_items,
-        crate::output::LINE_ITEM_COLUMNS,
-        csv_bom,
-    )?;
-    crate::output::write_csv(
-        &out.join("checks.csv"),
-        &checks,
-        crate::output::CHECK_COLUMNS,
-        csv_bom,
-    )?;
-    crate::sqlite::write_db(&out.join("gongkai.db"), &documents, &line_items, &checks)?;
+    let (n_docs, n_items, n_checks) = (documents.count, line_items.count, checks.count);
+    documents.commit()?;
+    line_items.commit()?;
+    checks.commit()?;
+    db.finish()?;
     let summary = json!({
         "tool_version": TOOL_VERSION,
-        "documents": documents.len(),
-        "line_items": line_items.len(),
-        "checks": checks.len(),
+        "documents": n_docs,
+        "line_items": n_items,
+        "checks": n_checks,
         "by_status": by_status,
         "by_verdict": by_verdict,
         "failures": failures,

@@ -1,12 +1,118 @@
 //! The `output` stage: flat records for warehouses — one per document, one per amount (long
 //! format), one per check — written as NDJSON, CSV and SQLite by the batch.
 
-use std::path::Path;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use crate::batch::{write_atomic, State};
+use crate::batch::State;
+
+/// A file written through a temp file and renamed into place on `commit`.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    out: BufWriter<std::fs::File>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            out: BufWriter::new(file),
+        })
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        self.out.flush()?;
+        self.out.get_ref().sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// One record set written as NDJSON and CSV at once, record by record (memory stays flat in the
+/// number of documents).
+pub struct Sink {
+    ndjson: AtomicFile,
+    csv: csv::Writer<AtomicFile>,
+    columns: &'static [&'static str],
+    pub count: usize,
+}
+
+impl Sink {
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        columns: &'static [&'static str],
+        bom: bool,
+    ) -> Result<Self> {
+        let ndjson = AtomicFile::create(&dir.join(format!("{name}.ndjson")))?;
+        let mut csv_file = AtomicFile::create(&dir.join(format!("{name}.csv")))?;
+        if bom {
+            csv_file.write_all(&[0xef, 0xbb, 0xbf])?;
+        }
+        let mut csv = csv::Writer::from_writer(csv_file);
+        csv.write_record(columns)?;
+        Ok(Sink {
+            ndjson,
+            csv,
+            columns,
+            count: 0,
+        })
+    }
+
+    pub fn push(&mut self, r: &Value) -> Result<()> {
+        serde_json::to_writer(&mut self.ndjson, r)?;
+        self.ndjson.write_all(b"\n")?;
+        self.csv.write_record(csv_row(r, self.columns))?;
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.ndjson.commit()?;
+        let file = self
+            .csv
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+        file.commit()
+    }
+}
+
+fn csv_row(r: &Value, columns: &[&str]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| match r.get(*c) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Bool(b)) => {
+                if *b {
+                    "1".into()
+                } else {
+                    "0".into()
+                }
+            }
+            Some(v) => v.to_string(),
+        })
+        .collect()
+}
 use crate::model::Disclosure;
 
 pub const DOCUMENT_COLUMNS: &[&str] = &[
@@ -159,46 +265,4 @@ pub fn check_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-pub fn write_ndjson(path: &Path, records: &[Value]) -> Result<()> {
-    let mut buf = Vec::new();
-    for r in records {
-        serde_json::to_writer(&mut buf, r)?;
-        buf.push(b'\n');
-    }
-    write_atomic(path, &buf)
-}
-
-/// CSV with a fixed column order; `bom` prefixes a UTF-8 byte-order mark so Excel reads the
-/// Chinese text right.
-pub fn write_csv(path: &Path, records: &[Value], columns: &[&str], bom: bool) -> Result<()> {
-    let mut buf: Vec<u8> = Vec::new();
-    if bom {
-        buf.extend_from_slice(&[0xef, 0xbb, 0xbf]);
-    }
-    {
-        let mut w = csv::Writer::from_writer(&mut buf);
-        w.write_record(columns)?;
-        for r in records {
-            let row: Vec<String> = columns
-                .iter()
-                .map(|c| match r.get(*c) {
-                    None | Some(Value::Null) => String::new(),
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Bool(b)) => {
-                        if *b {
-                            "1".into()
-                        } else {
-                            "0".into()
-                        }
-                    }
-                    Some(v) => v.to_string(),
-                })
-                .collect();
-            w.write_record(&row)?;
-        }
-        w.flush()?;
-    }
-    write_atomic(path, &buf)
 }
