@@ -63,8 +63,8 @@ fn code_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(r"^(\d{3}(?:\d{2}){0,3})(?:\s*)([^\d年.．、%].*)$")
-            .unwrap_or_else(|e| panic!("{e}"))
-    }) // ok: constant
+            .unwrap_or_else(|e| panic!("{e}")) // ok: constant pattern
+    })
 }
 
 fn is_code(s: &str) -> bool {
