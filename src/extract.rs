@@ -163,6 +163,25 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
             None,
         ));
     }
+    let placeholder = |t: &Option<String>| {
+        t.as_deref().is_some_and(|t| {
+            ["XX", "××", "ＸＸ", "xx", "待填写"]
+                .iter()
+                .any(|p| t.contains(p))
+        })
+    };
+    let any_figure = tables.iter().any(|t| {
+        t.rows
+            .iter()
+            .any(|r| r.values.values().any(Option::is_some))
+    });
+    let template = (placeholder(&draft.unit_name) || placeholder(&draft.title)) && !any_figure;
+    if template {
+        diagnostics.push(Diagnostic::warning(
+            "this is a blank template (placeholders such as XX and no figures), not data",
+            None,
+        ));
+    }
     let totals = resolve_totals(&tables);
     let facts = crate::narrative::extract(&draft.lines);
     let mut d = Disclosure {
@@ -173,6 +192,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
             fiscal_year: draft.fiscal_year,
             unit_name: draft.unit_name,
             title: draft.title,
+            template,
         },
         totals,
         tables,

@@ -109,6 +109,9 @@ pub struct DocumentInfo {
     pub fiscal_year: Option<i32>,
     pub unit_name: Option<String>,
     pub title: Option<String>,
+    /// A blank template (placeholders such as 上海市XX局 and no figures), not data.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub template: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -189,6 +192,9 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Printed header text of each column in `columns` (header rows joined with `/`).
     pub column_headers: Vec<String>,
+    /// Where a table shows both budget and actual figures: `budget` / `final` per column key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub column_phases: BTreeMap<String, String>,
     pub rows: Vec<Row>,
     /// A note printed with the table (e.g. 本表无数据).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -502,6 +502,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             empty: draft.rows.iter().all(RawRow::is_blank),
             columns: Vec::new(),
             column_headers: Vec::new(),
+            column_phases: BTreeMap::new(),
             rows: Vec::new(),
             note: None,
         };
@@ -659,6 +660,41 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         || !cur.amounts.is_empty()
     {
         groups.push(cur);
+    }
+    // A table printing both 预算数 and 决算数 under each item (the 决算 三公 table): the 决算数 keeps
+    // the item's key, the 预算数 becomes `<key>_budget`; `column_phases` says which is which.
+    let mut column_phases: BTreeMap<String, String> = BTreeMap::new();
+    let phase_of = |k: usize| -> Option<&'static str> {
+        let last = paths
+            .get(k)
+            .and_then(|p| p.last())
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        if last.contains("决算") {
+            Some("final")
+        } else if last.contains("预算") {
+            Some("budget")
+        } else {
+            None
+        }
+    };
+    let has_both = (0..n_cols).any(|k| phase_of(k) == Some("final"))
+        && (0..n_cols).any(|k| phase_of(k) == Some("budget"));
+    if has_both {
+        for g in &mut groups {
+            for (k, key) in g.amounts.iter_mut() {
+                match phase_of(*k) {
+                    Some("budget") => {
+                        *key = format!("{key}_budget");
+                        column_phases.insert(key.clone(), "budget".into());
+                    }
+                    Some(p) => {
+                        column_phases.insert(key.clone(), p.into());
+                    }
+                    None => {}
+                }
+            }
+        }
     }
     // Keys must be unique within a group: a second "total" becomes "total_2".
     for g in &mut groups {
@@ -927,6 +963,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             empty,
             columns,
             column_headers,
+            column_phases,
             rows: out_rows,
             note,
         },
