@@ -456,43 +456,57 @@ fn table_total_row(d: &Disclosure, out: &mut Vec<Check>) {
     let mut evaluated = 0;
     for (ti, t) in d.tables.iter().enumerate().filter(|(_, t)| !t.empty) {
         let coded = coded_rows(t);
-        let Some(min_len) = coded.iter().map(|(_, _, c)| c.len()).min() else {
+        if coded.is_empty() {
             continue;
-        };
-        let Some((tri, total)) = total_row(t).filter(|(_, r)| r.code.is_none()) else {
-            continue;
-        };
-        let top: Vec<&(usize, &Row, &str)> = coded
+        }
+        // Each total row sums the top-level coded rows of its own column group (one group in most
+        // tables; 人员经费 | 公用经费 side by side in the 决算 基本支出表).
+        for (tri, total) in t
+            .rows
             .iter()
-            .filter(|(_, _, c)| c.len() == min_len)
-            .collect();
-        for key in &t.columns {
-            let Some(stated) = val(total, key) else {
+            .enumerate()
+            .filter(|(_, r)| r.role == RowRole::Total && r.code.is_none() && r.side.is_none())
+        {
+            let group: Vec<&(usize, &Row, &str)> = coded
+                .iter()
+                .filter(|(_, r, _)| r.group_index == total.group_index)
+                .collect();
+            let Some(min_len) = group.iter().map(|(_, _, c)| c.len()).min() else {
                 continue;
             };
-            let parts: Vec<Decimal> = top
+            let top: Vec<&&(usize, &Row, &str)> = group
                 .iter()
-                .map(|(_, r, _)| val(r, key).unwrap_or_default())
+                .filter(|(_, _, c)| c.len() == min_len)
                 .collect();
-            let mut locs = vec![loc(ti, Some(tri), Some(key), Some(total.page))];
-            locs.extend(
-                top.iter()
-                    .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
-            );
-            evaluated += 1;
-            compare_sum(
-                out,
-                "table.total_row",
-                Severity::Error,
-                t,
-                &format!(
-                    "{} 合计 {key}",
-                    t.title.as_deref().unwrap_or(t.kind.as_str())
-                ),
-                stated,
-                &parts,
-                locs,
-            );
+            for key in &t.columns {
+                let Some(stated) = val(total, key) else {
+                    continue;
+                };
+                let parts: Vec<Decimal> = top
+                    .iter()
+                    .map(|(_, r, _)| val(r, key).unwrap_or_default())
+                    .collect();
+                let mut locs = vec![loc(ti, Some(tri), Some(key), Some(total.page))];
+                locs.extend(
+                    top.iter()
+                        .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
+                );
+                evaluated += 1;
+                compare_sum(
+                    out,
+                    "table.total_row",
+                    Severity::Error,
+                    t,
+                    &format!(
+                        "{} {} {key}",
+                        t.title.as_deref().unwrap_or(t.kind.as_str()),
+                        squash(&total.name)
+                    ),
+                    stated,
+                    &parts,
+                    locs,
+                );
+            }
         }
     }
     if evaluated == 0 {
@@ -801,17 +815,35 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
             );
         }
     }
-    // cross.basic
+    // cross.basic: the general-budget table's 基本支出 total = the basic table's grand total.
     if let (Some((tg, g)), Some((tb, b))) = (gb, basic) {
-        if let (Some((rg, gt)), Some((rb, bt))) = (total_row(g), total_row(b)) {
-            cross(
-                out,
-                "cross.basic",
-                Severity::Error,
-                "一般公共预算 基本支出 vs 基本支出表 合计",
-                (tg, g, rg, gt, "basic"),
-                (tb, b, rb, bt, "total"),
-            );
+        if let (Some((rg, gt)), Some(bt)) = (total_row(g), b.grand_total("total")) {
+            if let Some(x) = val(gt, "basic") {
+                let (ha, _, _) = precision(g);
+                let (hb, _, _) = precision(b);
+                let ok = (x - bt).abs() <= ha + hb * Decimal::TWO;
+                let rows: Vec<Location> = b
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.role == RowRole::Total)
+                    .map(|(i, r)| loc(tb, Some(i), Some("total"), Some(r.page)))
+                    .collect();
+                let mut locs = vec![loc(tg, Some(rg), Some("basic"), Some(gt.page))];
+                locs.extend(rows);
+                out.push(check(
+                    "cross.basic",
+                    Severity::Error,
+                    ok,
+                    format!(
+                        "一般公共预算 基本支出 {} {} 基本支出表 合计 {}",
+                        show(x, g),
+                        if ok { "=" } else { "≠" },
+                        show(bt, b)
+                    ),
+                    locs,
+                ));
+            }
         }
     }
     // cross.general_budget_subset: per code, general budget ≤ all funds.

@@ -201,6 +201,38 @@ pub struct Table {
     pub note: Option<String>,
 }
 
+impl Table {
+    /// The table's grand total in column `key`: its 合计 / 总计 row; where a table prints only one
+    /// total per column group (决算 基本支出表: 人员经费合计 beside 公用经费合计), their sum.
+    pub fn grand_total(&self, key: &str) -> Option<Decimal> {
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let totals: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.role == RowRole::Total && r.side.is_none() && r.code.is_none())
+            .collect();
+        if let Some(plain) = totals
+            .iter()
+            .find(|r| matches!(squash(&r.name).as_str(), "合计" | "总计" | ""))
+        {
+            return plain.values.get(key).copied().flatten().map(|a| a.0);
+        }
+        let mut groups: Vec<usize> = totals.iter().map(|r| r.group_index).collect();
+        groups.dedup();
+        if groups.len() == totals.len() && totals.len() > 1 {
+            let vals: Vec<Decimal> = totals
+                .iter()
+                .filter_map(|r| r.values.get(key).copied().flatten().map(|a| a.0))
+                .collect();
+            return (!vals.is_empty()).then(|| vals.iter().sum());
+        }
+        totals
+            .first()
+            .and_then(|r| r.values.get(key).copied().flatten())
+            .map(|a| a.0)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     pub code: Option<String>,
