@@ -519,7 +519,17 @@ fn table_total_row(d: &Disclosure, out: &mut Vec<Check>) {
 
 /// Columns that add up to another column in the same row.
 const ROW_IDENTITIES: &[(&str, &[&str])] = &[
-    ("total", &["basic", "project", "reserve"]),
+    (
+        "total",
+        &[
+            "basic",
+            "project",
+            "reserve",
+            "remit_superior",
+            "operating_expenditure",
+            "affiliate_subsidy",
+        ],
+    ),
     ("basic", &["personnel", "public"]),
     ("vehicle", &["vehicle_purchase", "vehicle_operation"]),
 ];

@@ -76,6 +76,11 @@ pub enum ColumnRole {
 /// Column keys by header substring, first match wins; generic keys (total) last.
 const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("机关运行经费", "operating_costs"),
+    ("上缴上级", "remit_superior"),
+    ("对附属单位补助", "affiliate_subsidy"),
+    ("经营支出", "operating_expenditure"),
+    ("年末结转", "carryover_end"),
+    ("结余分配", "surplus_distribution"),
     ("上年结转", "carryover"),
     ("年初结转", "carryover"),
     ("结转和结余", "carryover"),

@@ -670,9 +670,13 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             .and_then(|p| p.last())
             .map(|s| s.as_str())
             .unwrap_or("");
-        if last.contains("决算") {
+        if last.contains("决算数") || last == "决算" {
             Some("final")
-        } else if last.contains("预算") {
+        } else if ["预算数", "年初预算", "全年预算", "调整预算"]
+            .iter()
+            .any(|w| last.contains(w))
+            || last == "预算"
+        {
             Some("budget")
         } else {
             None
