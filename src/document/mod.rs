@@ -311,11 +311,9 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                 doc.lines.push(l);
             }
             Block::Table(t) => {
-                let trailing_notes: Vec<String> = Vec::new();
+                // Notes drawn inside a grid arrive as lines (split_at_meta_rows); a piece left
+                // with only blank rows carries nothing.
                 if t.rows.iter().all(RawRow::is_blank) {
-                    if let Some(last) = doc.tables.last_mut() {
-                        last.notes.extend(trailing_notes);
-                    }
                     continue;
                 }
                 if unit.is_some() {
@@ -359,7 +357,6 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                 if continues {
                     if let Some(last) = doc.tables.last_mut() {
                         append_piece(last, t);
-                        last.notes.extend(trailing_notes);
                     }
                 } else {
                     let (tt, _) = title.take().unzip();
@@ -376,7 +373,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                         pages: vec![t.page],
                         rows: Vec::new(),
                         explicit_merges: t.explicit_merges,
-                        notes: trailing_notes,
+                        notes: Vec::new(),
                         xs: t.xs.clone(),
                     };
                     draft.rows = t.rows;
