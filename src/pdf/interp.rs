@@ -107,8 +107,8 @@ struct Interp<'a> {
     ops: usize,
     seq: u32,
     decoded: Vec<DecodedChar>,
-    /// Fake-bold detection: (text, grid x, grid y) → glyph index.
-    drawn: HashMap<(Box<str>, i32, i32), usize>,
+    /// Fake-bold detection: (hash of text, grid x, grid y) → glyph index (no allocation per glyph).
+    drawn: HashMap<(u64, i32, i32), usize>,
     undecodable: HashMap<u16, (usize, u32)>,
     off_page: usize,
     duplicates: usize,
@@ -836,12 +836,16 @@ impl<'a> Interp<'a> {
         let cell = (size * 0.3).max(0.5);
         let gx = (origin.0 / cell).round() as i32;
         let gy = (origin.1 / cell).round() as i32;
-        let key: Box<str> = text.as_str().into();
+        // FNV-1a of the text: collisions only cost a comparison, the text is checked below.
+        let key = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
         for dx in -1..=1 {
             for dy in -1..=1 {
-                if let Some(&i) = self.drawn.get(&(key.clone(), gx + dx, gy + dy)) {
+                if let Some(&i) = self.drawn.get(&(key, gx + dx, gy + dy)) {
                     if let Some(g) = self.glyphs.get(i) {
-                        if (g.origin[0] - origin.0).abs() < cell
+                        if g.text == text
+                            && (g.origin[0] - origin.0).abs() < cell
                             && (g.origin[1] - origin.1).abs() < cell
                             && (g.size - size).abs() < 0.1 * size.max(1.0)
                         {
