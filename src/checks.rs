@@ -5,6 +5,7 @@
 //! printed total by up to n × half a unit of the last printed digit (0.005 万元 = 50 元 for 万元
 //! with two decimals). It is computed from each table's printed precision, never a constant.
 
+use crate::pdf::normalize::squash;
 use rust_decimal::Decimal;
 
 use crate::model::{
@@ -94,10 +95,6 @@ fn loc(ti: usize, ri: Option<usize>, column: Option<&str>, page: Option<usize>) 
         column: column.map(str::to_string),
         page,
     }
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn check(
@@ -776,34 +773,36 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
     let basic = tables_of(d, TableKind::GeneralBudgetBasicExpenditure).next();
     let fiscal = tables_of(d, TableKind::FiscalAppropriationSummary).next();
     let before = out.len();
-    // cross.summary_income / cross.summary_expenditure
-    if let (Some((ts, s)), Some((ti, i))) = (summary, income) {
-        if let (Some((rs, r)), Some((ri, it))) = (
-            find_row(s, Side::Income, &["本年收入合计", "当年收入小计"]),
-            total_row(i),
-        ) {
+    // cross.summary_income / cross.summary_expenditure: the summary's 本年 line of each side
+    // equals the detail table's 合计.
+    let sides = [
+        (
+            income,
+            Side::Income,
+            ["本年收入合计", "当年收入小计"],
+            "cross.summary_income",
+            "summary 本年收入合计 vs income table 合计",
+        ),
+        (
+            expenditure,
+            Side::Expenditure,
+            ["本年支出合计", "当年支出小计"],
+            "cross.summary_expenditure",
+            "summary 本年支出合计 vs expenditure table 合计",
+        ),
+    ];
+    for (detail, side, words, rule, what) in sides {
+        let (Some((ts, s)), Some((td, t))) = (summary, detail) else {
+            continue;
+        };
+        if let (Some((rs, r)), Some((rd, tr))) = (find_row(s, side, &words), total_row(t)) {
             cross(
                 out,
-                "cross.summary_income",
+                rule,
                 Severity::Error,
-                "summary 本年收入合计 vs income table 合计",
+                what,
                 (ts, s, rs, r, "total"),
-                (ti, i, ri, it, "total"),
-            );
-        }
-    }
-    if let (Some((ts, s)), Some((te, e))) = (summary, expenditure) {
-        if let (Some((rs, r)), Some((re, et))) = (
-            find_row(s, Side::Expenditure, &["本年支出合计", "当年支出小计"]),
-            total_row(e),
-        ) {
-            cross(
-                out,
-                "cross.summary_expenditure",
-                Severity::Error,
-                "summary 本年支出合计 vs expenditure table 合计",
-                (ts, s, rs, r, "total"),
-                (te, e, re, et, "total"),
+                (td, t, rd, tr, "total"),
             );
         }
     }

@@ -1,5 +1,6 @@
 //! The whole pipeline for one input: bytes (PDF or plain text) → [`Disclosure`].
 
+use crate::pdf::normalize::squash;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -218,10 +219,6 @@ fn value(t: &Table, pred: impl Fn(&crate::model::Row) -> bool, key: &str) -> Opt
         .iter()
         .filter(|r| pred(r))
         .find_map(|r| r.values.get(key).copied().flatten())
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The headline totals, each from the table that states it (schema.md).

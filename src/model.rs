@@ -205,7 +205,7 @@ impl Table {
     /// The table's grand total in column `key`: its 合计 / 总计 row; where a table prints only one
     /// total per column group (决算 基本支出表: 人员经费合计 beside 公用经费合计), their sum.
     pub fn grand_total(&self, key: &str) -> Option<Decimal> {
-        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        use crate::pdf::normalize::squash;
         let totals: Vec<&Row> = self
             .rows
             .iter()

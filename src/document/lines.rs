@@ -1,6 +1,7 @@
 //! What a line of text says about the document: a table title, a table label (公开01表, 预算公开表3,
 //! 表一), an amount unit (单位：万元), the unit's name (编制单位：…), a note (本表无数据), or narrative.
 
+use crate::pdf::normalize::squash;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -64,10 +65,6 @@ fn patterns() -> &'static Patterns {
             subject: re(r"(?:^|[，。；：、,;:])([^，。；：、,;:\d()（）]{4,30}?)20\d{2}年度?(?:部门|单位)?(?:预算|决算|收入|收支|支出)"),
         }
     })
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Whitespace removed except a single space between two digits.

@@ -7,6 +7,12 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::radicals::radical_to_unified;
 
+/// The text with all whitespace removed: printed Chinese is spaced out freely (部 门, 合 计), so
+/// every keyword match works on this form.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Normalize decoded text. ASCII passes through without allocating.
 pub fn normalize(raw: &str) -> Cow<'_, str> {
     if raw.is_ascii() {

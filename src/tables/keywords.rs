@@ -3,6 +3,7 @@
 //! most specific entries first. This is data, not code per province.
 
 use crate::model::TableKind;
+use crate::pdf::normalize::squash;
 
 /// (all of these substrings, none of these, kind), first match wins.
 const TABLE_KINDS: &[(&[&str], &[&str], TableKind)] = &[
@@ -141,10 +142,6 @@ const COMPONENT_KEYS: &[&str] = &[
     "prior_year",
     "operating_costs",
 ];
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 /// The amount key for one header text, if it names one. A bare year (2024年) is this year's total.
 pub fn amount_key(header: &str) -> Option<&'static str> {

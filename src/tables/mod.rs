@@ -5,6 +5,7 @@ pub mod amount;
 pub mod keywords;
 pub mod render;
 
+use crate::pdf::normalize::squash;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
@@ -29,10 +30,6 @@ struct Group {
     texts: Vec<(usize, String)>,
     side: Option<Side>,
     label: Option<String>,
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Remove spaces inside CJK text (`1. 一 般 公共预算` → `1.一般公共预算`) but keep them between
