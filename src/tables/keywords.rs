@@ -83,6 +83,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("年末结转", "carryover_end"),
     ("结余分配", "surplus_distribution"),
     ("上年结转", "carryover"),
+    ("本年收入", "current_income"),
     ("年初结转", "carryover"),
     ("结转和结余", "carryover"),
     ("当年预算", "current_year"),
@@ -141,6 +142,10 @@ const COMPONENT_KEYS: &[&str] = &[
     "current_year",
     "prior_year",
     "operating_costs",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "meeting",
+    "training",
 ];
 
 /// The amount key for one header text, if it names one. A bare year (2024年) is this year's total.

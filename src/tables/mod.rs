@@ -160,6 +160,56 @@ fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
     }
 }
 
+/// Some templates (Shanghai 决算 政府性基金 / 国有资本 tables) print the 合计 row's label in the
+/// same grid row as the last sub-headers (本年支出: 合计 | 基本支出 | 项目支出). When the last header
+/// row starts with a total label, that label becomes a data row of its own, placed after the header.
+fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usize {
+    // The last header row with text (an empty table's blank rows come after it).
+    let Some(at) = (0..header_end).rev().find(|&i| rows.get(i).is_some_and(|r| !r.is_blank())) else {
+        return header_end;
+    };
+    let Some(last) = rows.get(at).filter(|_| at >= 1) else {
+        return header_end;
+    };
+    let texts: Vec<(usize, &str)> = own_texts(last)
+        .filter(|(_, t)| !t.trim().is_empty())
+        .collect();
+    let Some(&(k, label)) = texts.first() else {
+        return header_end;
+    };
+    // The label must open the row: no header cell from above reaches into the columns before it.
+    let opens_row = last
+        .slots
+        .iter()
+        .take(k)
+        .all(|s| s.first_row && s.text.trim().is_empty());
+    let label_is_total =
+        k <= 1 && opens_row && matches!(squash(label).as_str(), "合计" | "总计");
+    if !label_is_total || texts.len() < 2 {
+        return header_end;
+    }
+    let Some(id) = last.slots.get(k).map(|s| s.id) else {
+        return header_end;
+    };
+    let mut data = last.clone();
+    let mut header = last.clone();
+    for s in data.slots.iter_mut() {
+        if s.id != id {
+            s.text.clear();
+        }
+    }
+    for s in header.slots.iter_mut() {
+        if s.id == id {
+            s.text.clear();
+        }
+    }
+    if let Some(r) = rows.get_mut(at) {
+        *r = header;
+    }
+    rows.insert(at + 1, data);
+    at + 1
+}
+
 /// Plain text does not mark merged header cells: a label followed by empty cells, above a row
 /// that fills them, spans them.
 fn infer_header_merges(rows: &mut [RawRow], header_end: usize) {
@@ -512,6 +562,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         .enumerate()
         .position(|(i, r)| is_data_row(r) || (i > 0 && is_item_row(r, kind)))
         .unwrap_or(rows.len());
+    let header_end = split_total_from_subheaders(&mut rows, header_end);
     if !draft.explicit_merges {
         infer_header_merges(&mut rows, header_end);
     }
@@ -519,11 +570,6 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     let rows = merge_split_columns(rows, header_end, draft.xs.as_deref());
     let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(n_cols);
     let paths = header_paths(rows.get(..header_end).unwrap_or(&[]), n_cols);
-    let two_sided = matches!(
-        kind,
-        TableKind::Summary | TableKind::FiscalAppropriationSummary
-    ) || (paths.iter().any(|p| side_of(p) == Some(Side::Income))
-        && paths.iter().any(|p| side_of(p) == Some(Side::Expenditure)));
 
     // Column roles; columns without a header are classified from their data.
     let body = rows.get(header_end..).unwrap_or(&[]);
@@ -569,6 +615,16 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             });
         }
     }
+
+    // Two sides: a summary, or a table with an item column under an expenditure heading (not a
+    // table whose amount columns merely include 本年收入 and 本年支出).
+    let two_sided = matches!(
+        kind,
+        TableKind::Summary | TableKind::FiscalAppropriationSummary
+    ) || (paths.iter().any(|p| side_of(p) == Some(Side::Income))
+        && paths.iter().zip(&roles).any(|(p, r)| {
+            side_of(p) == Some(Side::Expenditure) && matches!(r, Some(ColumnRole::Name))
+        }));
 
     // A fragmented grid leaves ghost columns: an amount column without a single figure whose header
     // is only the upper part of another column's header.
