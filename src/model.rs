@@ -199,6 +199,87 @@ pub struct Table {
     /// A note printed with the table (e.g. 本表无数据).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Performance-target forms (绩效目标表): one record per project form; their rows stay empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<PerformanceTarget>,
+}
+
+/// One performance-target form (项目支出绩效目标表 / 整体绩效目标表), as printed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceTarget {
+    /// 项目名称 (for a unit-wide form: 部门/单位名称).
+    pub project_name: Option<String>,
+    /// 主管部门(及代码), as printed: "067-阳泉市退役军人事务局".
+    pub department: Option<String>,
+    /// The code printed before the department name, if any: "067".
+    pub department_code: Option<String>,
+    /// 实施单位.
+    pub implementing_unit: Option<String>,
+    /// 项目属性.
+    pub project_attribute: Option<String>,
+    /// 项目期, as printed ("2年", "99年").
+    pub project_period: Option<String>,
+    /// The unit the form prints its funds in (项目资金（元）).
+    pub funds_unit: Option<String>,
+    /// Funds over the implementation period (实施期资金总额 and its sources), in yuan.
+    pub funds_period: Funds,
+    /// Funds of this year (年度资金总额 and its sources), in yuan.
+    pub funds_annual: Funds,
+    /// 项目概况.
+    pub overview: Option<String>,
+    /// 立项依据.
+    pub basis: Option<String>,
+    /// 项目设立必要性.
+    pub necessity: Option<String>,
+    /// 保证项目实施的制度、措施.
+    pub measures: Option<String>,
+    /// 项目实施计划.
+    pub plan: Option<String>,
+    /// 实施期目标 (总体目标 over the implementation period).
+    pub goal_period: Option<String>,
+    /// 年度目标.
+    pub goal_annual: Option<String>,
+    /// Indicator rows, in printed order.
+    pub indicators: Vec<Indicator>,
+    /// Labelled fields the recognizer has no name for, as printed (label → text).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_fields: BTreeMap<String, String>,
+    pub pages: Vec<usize>,
+}
+
+/// Amounts of one funding column of a performance-target form (yuan; null where blank).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Funds {
+    /// 资金总额.
+    pub total: Option<Amount>,
+    /// 中央财政资金.
+    pub central: Option<Amount>,
+    /// 省级财政资金.
+    pub provincial: Option<Amount>,
+    /// 市县（区）财政资金.
+    pub local: Option<Amount>,
+    /// 单位自筹.
+    pub self_raised: Option<Amount>,
+    /// 其他资金.
+    pub other: Option<Amount>,
+    /// Printed text of each amount read, by the key above.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub raw: BTreeMap<String, String>,
+}
+
+/// One indicator row: 一级 / 二级 / 三级指标 and 指标值. Level-1 and level-2 names printed in
+/// vertically merged cells are carried down to the rows they cover.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// `period` (实施期目标) or `annual` (年度目标).
+    pub target: String,
+    pub level1: Option<String>,
+    pub level2: Option<String>,
+    /// 三级指标 as printed (forms often cut it short).
+    pub level3: Option<String>,
+    /// 指标值 as printed ("≥90%", "500元/人/次").
+    pub value: Option<String>,
+    pub page: usize,
 }
 
 impl Table {

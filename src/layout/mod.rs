@@ -65,13 +65,21 @@ pub fn analyze(page: &Page) -> PageLayout {
 /// a space between two ASCII letters or digits (wrapped CJK names must come out unbroken).
 pub fn join_glyph_lines(glyphs: &[&Glyph]) -> String {
     let mut out = String::new();
-    for line in lines_from(glyphs, 0.0, 0.0) {
+    let lines = lines_from(glyphs, 0.0, 0.0);
+    // A line as wide as the widest was wrapped because it was full: a number it cuts
+    // (≥18 | 0人/年) is one number.
+    let widest = lines.iter().map(|l| l.bbox[2]).fold(f64::MIN, f64::max);
+    let mut prev_full = false;
+    for line in &lines {
         let t = line.text();
         if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next()) {
-            if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+            let cut_number = a.is_ascii_digit() && b.is_ascii_digit() && prev_full;
+            if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && !cut_number {
                 out.push(' ');
             }
         }
+        let size = line.words.last().map(|w| w.size).unwrap_or(0.0);
+        prev_full = line.bbox[2] >= widest - size;
         out.push_str(&t);
     }
     out

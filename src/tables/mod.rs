@@ -3,6 +3,7 @@
 
 pub mod amount;
 pub mod keywords;
+pub mod performance;
 pub mod render;
 
 use crate::pdf::normalize::squash;
@@ -521,10 +522,6 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         ));
     }
     if kind == TableKind::PerformanceTargets {
-        diags.push(Diagnostic::info(
-            "performance-target table recognized; its records are not extracted yet",
-            page0,
-        ));
         // The form states its own unit in a label cell: 项目资金（元）.
         let own_unit = draft
             .rows
@@ -540,6 +537,8 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                             .to_string()
                     })
             });
+        let (targets, more) = performance::recognize(&draft.rows, draft.unit.as_deref());
+        diags.extend(more);
         let table = Table {
             kind,
             title,
@@ -552,6 +551,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             column_phases: BTreeMap::new(),
             rows: Vec::new(),
             note: None,
+            targets,
         };
         return (table, diags);
     }
@@ -1023,6 +1023,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             column_phases,
             rows: out_rows,
             note,
+            targets: Vec::new(),
         },
         diags,
     )

@@ -1,0 +1,606 @@
+//! Performance-target forms (项目支出绩效目标表, 整体绩效目标表) → [`PerformanceTarget`] records.
+//!
+//! These are forms, not tables: label cells followed by value cells (项目名称 | …, 主管部门及代码 | … |
+//! 实施单位 | …), a funds block whose rows hold two label/amount pairs (实施期 | 年度), free-text
+//! fields, the two goal texts, and indicator rows 一级 | 二级 | 三级指标 | 指标值, repeated for the
+//! annual half. Exports shift cells between columns, cut labels short (体目标, 服务对象满意度指) and
+//! print merged labels on any row of their span, so the recognizer reads each row's non-empty cells
+//! in order and classifies them by what they say, not by where they sit.
+
+use rust_decimal::Decimal;
+
+use super::amount::{self, Parsed};
+use super::clean_name;
+use crate::document::RawRow;
+use crate::model::{Amount, Diagnostic, Funds, Indicator, PerformanceTarget};
+use crate::pdf::normalize::squash;
+
+/// Level-1 names of the national indicator framework (财政部 项目支出绩效指标体系).
+const LEVEL1: &[&str] = &["产出指标", "效益指标", "满意度指标", "成本指标"];
+/// Level-2 names. 成本指标 is level 1 in the 2021 framework and level 2 (under 产出指标) before.
+const LEVEL2: &[&str] = &[
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+];
+
+/// Header words of the indicator block.
+const INDICATOR_HEADERS: &[&str] = &["一级指标", "二级指标", "三级指标", "指标值", "绩效指标"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    One,
+    Two,
+    /// 成本指标: either, decided by the row.
+    Either,
+}
+
+/// Is this cell an indicator-level name (possibly cut short: 服务对象满意度指)?
+fn level_of(cell: &str) -> Option<Level> {
+    let c = squash(cell);
+    let n = c.chars().count();
+    let matches = |names: &[&str]| {
+        names
+            .iter()
+            .any(|name| *name == c || (n >= 4 && name.starts_with(c.as_str())))
+    };
+    let one = matches(LEVEL1);
+    let two = matches(LEVEL2);
+    match (one, two) {
+        (true, true) => Some(Level::Either),
+        (true, false) => Some(Level::One),
+        (false, true) => Some(Level::Two),
+        // Any other short name ending in 指标 is a category the list does not know.
+        (false, false) if c.ends_with("指标") && n <= 10 && !INDICATOR_HEADERS.contains(&c.as_str()) => {
+            Some(Level::Two)
+        }
+        _ => None,
+    }
+}
+
+/// The form fields, by what their label says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    ProjectName,
+    Department,
+    ImplementingUnit,
+    Attribute,
+    Period,
+    Funds,
+    Overview,
+    Basis,
+    Necessity,
+    Measures,
+    Plan,
+    GoalsHeader,
+    Goal,
+    IndicatorHeader,
+    Footer,
+}
+
+fn field_of(label: &str) -> Option<Field> {
+    let l = squash(label);
+    let l = l.trim_end_matches([':', '：']);
+    if l.is_empty() || l.chars().count() > 16 {
+        return None;
+    }
+    let has = |s: &str| l.contains(s);
+    Some(if has("项目名称") || has("部门名称") || has("单位名称") {
+        Field::ProjectName
+    } else if has("主管部门") {
+        Field::Department
+    } else if has("实施单位") {
+        Field::ImplementingUnit
+    } else if has("项目属性") {
+        Field::Attribute
+    } else if matches!(l, "项目期" | "项目日期" | "实施期限" | "项目周期") {
+        Field::Period
+    } else if has("项目资金") || has("资金情况") {
+        Field::Funds
+    } else if has("项目概况") || has("项目简介") {
+        Field::Overview
+    } else if has("立项依据") {
+        Field::Basis
+    } else if has("必要性") {
+        Field::Necessity
+    } else if has("措施") {
+        Field::Measures
+    } else if has("实施计划") {
+        Field::Plan
+    } else if has("实施期目标") || (has("年度目标") && l.chars().count() <= 5) {
+        Field::GoalsHeader
+    } else if l.ends_with("目标") && l.chars().count() <= 6 {
+        Field::Goal
+    } else if INDICATOR_HEADERS.contains(&l) {
+        Field::IndicatorHeader
+    } else if has("负责人") || has("经办人") || has("联系电话") || has("填报日期") {
+        Field::Footer
+    } else {
+        return None;
+    })
+}
+
+/// Which funding line a label names.
+fn fund_key(label: &str) -> Option<&'static str> {
+    let l = squash(label);
+    let l = l.trim_start_matches("其中").trim_start_matches([':', '：']);
+    if l.contains("资金总额") || l.contains("总金额") {
+        Some("total")
+    } else if l.contains("中央") {
+        Some("central")
+    } else if l.contains("省级") || l.starts_with("省") {
+        Some("provincial")
+    } else if l.contains("市县") || l.contains("市级") || l.contains("县级") || l.contains("区级")
+    {
+        Some("local")
+    } else if l.contains("自筹") {
+        Some("self_raised")
+    } else if l.contains("其他资金") || l == "其他" {
+        Some("other")
+    } else {
+        None
+    }
+}
+
+fn set_fund(f: &mut Funds, key: &str, value: Option<Decimal>, raw: &str) {
+    let slot = match key {
+        "total" => &mut f.total,
+        "central" => &mut f.central,
+        "provincial" => &mut f.provincial,
+        "local" => &mut f.local,
+        "self_raised" => &mut f.self_raised,
+        _ => &mut f.other,
+    };
+    *slot = value.map(Amount);
+    if !raw.is_empty() {
+        f.raw.insert(key.to_string(), raw.to_string());
+    }
+}
+
+/// The non-empty cells of a row that start there, in column order.
+fn cells(row: &RawRow) -> Vec<String> {
+    row.slots
+        .iter()
+        .filter(|s| s.first_row && s.first_col)
+        .map(|s| clean_name(&s.text))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Does the row start a new form (its 项目名称 line)?
+fn starts_form(cells: &[String]) -> bool {
+    cells
+        .first()
+        .is_some_and(|c| field_of(c) == Some(Field::ProjectName))
+}
+
+#[derive(Default)]
+struct State {
+    target: PerformanceTarget,
+    /// A label whose value was not on its row (项目期 | on one row, 99年 on the next).
+    pending: Option<Field>,
+    in_funds: bool,
+    in_goals: bool,
+    in_indicators: bool,
+    /// The goal header named both halves (实施期目标 and 年度目标), in this order.
+    halves: Vec<&'static str>,
+    level1: Option<String>,
+    level2: [Option<String>; 2],
+    /// The signature line (负责人 / 经办人 / 填报日期) ends the form.
+    done: bool,
+    /// Page of the last indicator row, and where its indicators start in `indicators`.
+    last_indicator_row: Option<(usize, usize)>,
+}
+
+impl State {
+    fn set(&mut self, field: Field, value: String) {
+        let t = &mut self.target;
+        let slot = match field {
+            Field::ProjectName => &mut t.project_name,
+            Field::Department => &mut t.department,
+            Field::ImplementingUnit => &mut t.implementing_unit,
+            Field::Attribute => &mut t.project_attribute,
+            Field::Period => &mut t.project_period,
+            Field::Overview => &mut t.overview,
+            Field::Basis => &mut t.basis,
+            Field::Necessity => &mut t.necessity,
+            Field::Measures => &mut t.measures,
+            Field::Plan => &mut t.plan,
+            _ => return,
+        };
+        match slot {
+            Some(prev) if matches!(field, Field::Overview | Field::Basis | Field::Plan) => {
+                prev.push_str(&value)
+            }
+            Some(_) => {}
+            None => *slot = Some(value),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        let t = &self.target;
+        *t == PerformanceTarget {
+            pages: t.pages.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn finish(mut self) -> PerformanceTarget {
+        if let Some(d) = self.target.department.as_deref() {
+            // 067-阳泉市退役军人事务局 / [067]阳泉… : the code before the name.
+            let code: String = d
+                .trim_start_matches(['[', '【', '('])
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            if !code.is_empty() {
+                self.target.department_code = Some(code);
+            }
+        }
+        self.target
+    }
+}
+
+/// Read the performance-target forms of one table's rows.
+pub fn recognize(rows: &[RawRow], table_unit: Option<&str>) -> (Vec<PerformanceTarget>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let mut st: Option<State> = None;
+    for row in rows {
+        let cells = cells(row);
+        if cells.is_empty() {
+            continue;
+        }
+        if starts_form(&cells) {
+            if let Some(done) = st.take() {
+                // Rows above the first 项目名称 (a "(2024年度)" line drawn inside the grid) are no form.
+                if !done.is_blank() {
+                    out.push(done.finish());
+                }
+            }
+        }
+        let s = st.get_or_insert_with(State::default);
+        if s.target.pages.last() != Some(&row.page) {
+            s.target.pages.push(row.page);
+        }
+        read_row(s, &cells, row.page, table_unit);
+    }
+    if let Some(done) = st {
+        out.push(done.finish());
+    }
+    for t in &out {
+        if t.project_name.is_none() {
+            diags.push(Diagnostic::warning(
+                "performance-target form without a 项目名称",
+                t.pages.first().copied(),
+            ));
+        }
+    }
+    (out, diags)
+}
+
+fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&str>) {
+    let first = cells.first().map(String::as_str).unwrap_or("");
+    let first_field = field_of(first);
+    if s.done && first_field != Some(Field::Footer) {
+        return;
+    }
+    // Rows above the form's name line (a "(2024年度)" caption drawn inside the grid).
+    if s.target.project_name.is_none()
+        && !cells.iter().any(|c| field_of(c).is_some() || fund_key(c).is_some())
+    {
+        return;
+    }
+    // The indicator block runs to the footer.
+    if s.in_indicators && !matches!(first_field, Some(Field::Footer | Field::ProjectName)) {
+        if cells.iter().any(|c| field_of(c) == Some(Field::IndicatorHeader))
+            && cells.iter().all(|c| field_of(c) == Some(Field::IndicatorHeader))
+        {
+            return; // a repeated header on a continuation page
+        }
+        read_indicator_row(s, cells, page);
+        return;
+    }
+    if cells.iter().any(|c| squash(c) == "一级指标" || squash(c) == "三级指标") {
+        s.in_indicators = true;
+        s.in_goals = false;
+        s.in_funds = false;
+        if s.halves.is_empty() {
+            let n = cells.iter().filter(|c| squash(c) == "三级指标").count();
+            s.halves = if n >= 2 {
+                vec!["period", "annual"]
+            } else {
+                vec!["annual"]
+            };
+        }
+        return;
+    }
+    match first_field {
+        Some(Field::Funds) => {
+            s.in_funds = true;
+            let l = squash(first);
+            let unit = ["万元", "元"].into_iter().find(|u| l.contains(&format!("({u})")) || l.contains(&format!("（{u}）")));
+            s.target.funds_unit = unit.map(str::to_string).or_else(|| table_unit.map(str::to_string)).or(Some("元".into()));
+            read_funds_row(s, cells.get(1..).unwrap_or(&[]));
+            return;
+        }
+        Some(Field::GoalsHeader) => {
+            s.in_funds = false;
+            s.in_goals = true;
+            let joined: String = cells.iter().map(|c| squash(c)).collect();
+            let mut halves = Vec::new();
+            if joined.contains("实施期目标") {
+                halves.push("period");
+            }
+            if joined.contains("年度目标") {
+                halves.push("annual");
+            }
+            // 实施期目标 | … on one row and 年度目标 on the next: keep both.
+            for h in halves {
+                if !s.halves.contains(&h) {
+                    s.halves.push(h);
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    if s.in_funds && first_field.is_none() && cells.iter().any(|c| fund_key(c).is_some()) {
+        read_funds_row(s, cells);
+        return;
+    }
+    if s.in_goals && !matches!(first_field, Some(Field::IndicatorHeader | Field::Footer)) {
+        let texts: Vec<&String> = if first_field == Some(Field::Goal) {
+            cells.iter().skip(1).collect()
+        } else {
+            cells.iter().collect()
+        };
+        let mut texts = texts.into_iter();
+        if s.target.goal_period.is_none() && s.target.goal_annual.is_none() {
+            let halves = if s.halves.is_empty() {
+                vec!["period", "annual"]
+            } else {
+                s.halves.clone()
+            };
+            for h in halves {
+                if let Some(t) = texts.next() {
+                    if h == "period" {
+                        s.target.goal_period = Some(t.clone());
+                    } else {
+                        s.target.goal_annual = Some(t.clone());
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if first_field == Some(Field::Footer) {
+        s.in_indicators = false;
+        s.done = true;
+        return;
+    }
+    if s.done {
+        return; // below the signature line: not part of the form
+    }
+    s.in_funds = false;
+    // Label | value [| label | value …]; a label without a value takes the next row's first cell.
+    let mut i = 0;
+    while let Some(c) = cells.get(i) {
+        match field_of(c) {
+            Some(f) if !matches!(f, Field::Goal | Field::GoalsHeader | Field::IndicatorHeader) => {
+                let value = cells.get(i + 1).filter(|v| field_of(v).is_none());
+                match value {
+                    Some(v) => {
+                        let v = if matches!(f, Field::Overview | Field::Basis | Field::Necessity | Field::Measures | Field::Plan) {
+                            // Long texts: everything after the label.
+                            cells.get(i + 1..).unwrap_or(&[]).concat()
+                        } else {
+                            v.clone()
+                        };
+                        s.set(f, v);
+                        s.pending = None;
+                        if matches!(f, Field::Overview | Field::Basis | Field::Necessity | Field::Measures | Field::Plan) {
+                            return;
+                        }
+                        i += 2;
+                    }
+                    None => {
+                        s.pending = Some(f);
+                        i += 1;
+                    }
+                }
+            }
+            _ => {
+                if let Some(f) = s.pending.take() {
+                    s.set(f, c.clone());
+                } else if i == 0 && cells.len() >= 2 {
+                    // An unknown label with its text.
+                    s.target
+                        .other_fields
+                        .entry(c.clone())
+                        .or_insert_with(|| cells.get(1..).unwrap_or(&[]).concat());
+                    return;
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
+/// `实施期资金总额： | 774,000 | 年度资金总额： | 150,000`: the first pair of a line is the
+/// implementation period's, the second the year's (unless the label says which).
+fn read_funds_row(s: &mut State, cells: &[String]) {
+    let factor = s
+        .target
+        .funds_unit
+        .as_deref()
+        .and_then(amount::unit_factor)
+        .unwrap_or(Decimal::ONE);
+    let mut seen = 0;
+    let mut i = 0;
+    while let Some(c) = cells.get(i) {
+        let Some(key) = fund_key(c) else {
+            i += 1;
+            continue;
+        };
+        let l = squash(c);
+        let annual = if l.contains("年度") {
+            true
+        } else if l.contains("实施期") {
+            false
+        } else {
+            seen >= 1
+        };
+        seen += 1;
+        let raw = cells
+            .get(i + 1)
+            .filter(|v| fund_key(v).is_none())
+            .cloned()
+            .unwrap_or_default();
+        let value = match amount::parse(&raw) {
+            Parsed::Number { value, .. } => Some(value * factor),
+            _ => None,
+        };
+        let raw_used = !raw.is_empty() && value.is_some();
+        let funds = if annual {
+            &mut s.target.funds_annual
+        } else {
+            &mut s.target.funds_period
+        };
+        set_fund(funds, key, value, if raw_used { &raw } else { "" });
+        i += if raw_used || !raw.is_empty() { 2 } else { 1 };
+    }
+}
+
+/// One indicator row: `[一级] [二级] 三级 值 [二级] 三级 值`, with cells shifted or missing.
+fn read_indicator_row(s: &mut State, cells: &[String], page: usize) {
+    // A page break inside a row: the rest of a wrapped 三级指标 alone at the top of the next page.
+    if let (Some((last_page, start)), [only]) = (s.last_indicator_row, cells) {
+        if last_page != page && level_of(only).is_none() {
+            if let Some(ind) = s.target.indicators.get_mut(start) {
+                if let Some(l3) = ind.level3.as_mut() {
+                    l3.push_str(only);
+                    s.last_indicator_row = None;
+                    return;
+                }
+            }
+        }
+    }
+    let start = s.target.indicators.len();
+    read_indicator_cells(s, cells, page);
+    if s.target.indicators.len() > start {
+        s.last_indicator_row = Some((page, start));
+    }
+}
+
+fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
+    let halves = if s.halves.is_empty() {
+        vec!["annual"]
+    } else {
+        s.halves.clone()
+    };
+    // The level names later in the row (the annual half repeats only level 2).
+    let mut half = 0usize;
+    let mut pair: Vec<String> = Vec::new();
+    let mut got_level2 = false;
+    let mut emitted = vec![false; halves.len()];
+    let emit = |s: &mut State, half: usize, pair: &mut Vec<String>, emitted: &mut Vec<bool>| {
+        if pair.is_empty() {
+            return;
+        }
+        let Some(target) = halves.get(half) else {
+            pair.clear();
+            return;
+        };
+        let level2 = s.level2.get(half).cloned().flatten();
+        s.target.indicators.push(Indicator {
+            target: (*target).to_string(),
+            level1: s.level1.clone(),
+            level2,
+            level3: pair.first().cloned(),
+            value: pair.get(1).cloned(),
+            page,
+        });
+        if let Some(e) = emitted.get_mut(half) {
+            *e = true;
+        }
+        pair.clear();
+    };
+    for (k, c) in cells.iter().enumerate() {
+        let level = level_of(c);
+        if let Some(level) = level {
+            if !pair.is_empty() {
+                // A level name after content: the next half begins.
+                emit(s, half, &mut pair, &mut emitted);
+                half += 1;
+                got_level2 = false;
+            }
+            let rest_has_same = cells
+                .get(k + 1..)
+                .is_some_and(|r| r.iter().any(|x| squash(x) == squash(c)));
+            let is_one = match level {
+                Level::One => half == 0,
+                Level::Two => false,
+                // 成本指标: level 2 when the annual half repeats it, or a level 1 is already open
+                // on this row; level 1 otherwise.
+                Level::Either => half == 0 && !rest_has_same && (k == 0 || s.level1.is_none()),
+            };
+            if is_one {
+                s.level1 = Some(c.clone());
+                s.level2 = [None, None];
+                got_level2 = false;
+            } else {
+                if got_level2 {
+                    half += 1;
+                }
+                if let Some(l2) = s.level2.get_mut(half) {
+                    *l2 = Some(c.clone());
+                }
+                got_level2 = true;
+            }
+            continue;
+        }
+        pair.push(c.clone());
+        if pair.len() == 2 {
+            emit(s, half, &mut pair, &mut emitted);
+            half += 1;
+            got_level2 = false;
+        }
+    }
+    emit(s, half, &mut pair, &mut emitted);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_names_even_cut_short() {
+        assert_eq!(level_of("产出指标"), Some(Level::One));
+        assert_eq!(level_of("服务对象满意度指"), Some(Level::Two));
+        assert_eq!(level_of("服务对象满意度"), Some(Level::Two));
+        assert_eq!(level_of("成本指标"), Some(Level::Either));
+        assert_eq!(level_of("退役军人满意度"), None);
+        assert_eq!(level_of("三级指标"), None);
+    }
+
+    #[test]
+    fn fields_from_cut_labels() {
+        assert_eq!(field_of("体目标"), Some(Field::Goal));
+        assert_eq!(field_of("正项目实施的制度、措施"), Some(Field::Measures));
+        assert_eq!(field_of("项目日期"), Some(Field::Period));
+        assert_eq!(field_of("主管部门及代码"), Some(Field::Department));
+        assert_eq!(fund_key("市县(区)财政资 金"), Some("local"));
+        assert_eq!(fund_key("其中：中央财政资金"), Some("central"));
+        assert_eq!(fund_key("实施期资金总额："), Some("total"));
+    }
+}
