@@ -550,9 +550,15 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
             let is_one = match level {
                 Level::One => half == 0,
                 Level::Two => false,
-                // 成本指标: level 2 when the annual half repeats it, or a level 1 is already open
-                // on this row; level 1 otherwise.
-                Level::Either => half == 0 && !rest_has_same && (k == 0 || s.level1.is_none()),
+                // 成本指标: level 1 only where a level-2 name follows it (成本指标 | 经济成本指标,
+                // the 2021 framework); otherwise the level-2 category under 产出指标.
+                Level::Either => {
+                    half == 0
+                        && !rest_has_same
+                        && cells
+                            .get(k + 1)
+                            .is_some_and(|n| level_of(n) == Some(Level::Two))
+                }
             };
             if is_one {
                 s.level1 = Some(c.clone());

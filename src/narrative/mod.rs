@@ -23,6 +23,8 @@
 //! In final accounts a figure named as the budget (年初预算为 X) is skipped and the outcome that
 //! follows (支出决算为 Y) becomes the fact.
 
+pub mod comparisons;
+
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -358,14 +360,14 @@ pub fn extract(lines: &[TextLine]) -> Vec<Fact> {
 }
 
 /// Joined lines, with the page each part starts on (a paragraph may run over a page break).
-struct Paragraph {
-    text: String,
+pub(crate) struct Paragraph {
+    pub(crate) text: String,
     /// (byte offset in `text`, page), ascending.
     pages: Vec<(usize, usize)>,
 }
 
 impl Paragraph {
-    fn page_at(&self, offset: usize) -> usize {
+    pub(crate) fn page_at(&self, offset: usize) -> usize {
         self.pages
             .iter()
             .take_while(|(o, _)| *o <= offset)
@@ -443,7 +445,7 @@ fn looks_like_table_row(raw: &str) -> bool {
 /// headings and skipped lines (table rows, contents entries). A paragraph continues over a page
 /// break when it stopped mid-sentence, so that "…基本\n[page]支出预算 17123.19 万元" stays one
 /// sentence rather than a bare "支出预算 17123.19 万元".
-fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
+pub(crate) fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
     let p = patterns();
     let mut out: Vec<Paragraph> = Vec::new();
     let mut cur = Paragraph {
@@ -511,7 +513,7 @@ fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
 }
 
 /// Sentences with their byte offsets, split at 。；; (and ! ?).
-fn split_sentences(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn split_sentences(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0usize;
     for (i, c) in text
