@@ -12,6 +12,7 @@ use crate::model::{
     Amount, Check, Disclosure, DocumentKind, Location, Row, RowRole, Severity, Side, Table,
     TableKind, Verdict,
 };
+use crate::narrative::comparisons::Comparison;
 use crate::narrative::Fact;
 
 pub fn verdict(checks: &[Check]) -> Verdict {
@@ -39,7 +40,7 @@ pub fn verdict(checks: &[Check]) -> Verdict {
 }
 
 /// Run every rule.
-pub fn run(d: &Disclosure, facts: &[Fact]) -> Vec<Check> {
+pub fn run(d: &Disclosure, facts: &[Fact], comparisons: &[Comparison]) -> Vec<Check> {
     let mut out = Vec::new();
     summary_rules(d, &mut out);
     hierarchy_rollup(d, &mut out);
@@ -48,6 +49,7 @@ pub fn run(d: &Disclosure, facts: &[Fact]) -> Vec<Check> {
     three_public_composition(d, &mut out);
     cross_rules(d, &mut out);
     narrative_rules(d, facts, &mut out);
+    narrative_comparison(d, comparisons, &mut out);
     completeness_rules(d, &mut out);
     out
 }
@@ -183,6 +185,17 @@ fn summary_rules(d: &Disclosure, out: &mut Vec<Check>) {
         }
         return;
     };
+    summary_table_rules(d, ti, t, out);
+    // The 财政拨款 summary balances and rolls forward the same way (年初/年末财政拨款结转和结余).
+    if let Some((fi, f)) = tables_of(d, TableKind::FiscalAppropriationSummary).next() {
+        let mut more = Vec::new();
+        summary_table_rules(d, fi, f, &mut more);
+        // Only findings: where its rows are not found, the summary's own info stands.
+        out.extend(more.into_iter().filter(|c| c.severity != Severity::Info));
+    }
+}
+
+fn summary_table_rules(d: &Disclosure, ti: usize, t: &Table, out: &mut Vec<Check>) {
     let is_final = matches!(
         d.document.kind,
         DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
@@ -230,13 +243,17 @@ fn summary_rules(d: &Disclosure, out: &mut Vec<Check>) {
         &[
             &["本年收入合计"],
             &["使用非财政拨款结余"],
-            &["年初结转和结余"],
+            &["年初结转和结余", "年初财政拨款结转和结余"],
         ]
     } else {
         &[&["本年收入合计", "当年收入小计", "当年收入"], &["上年结转"]]
     };
     let exp_parts: &[&[&str]] = if is_final {
-        &[&["本年支出合计"], &["结余分配"], &["年末结转和结余"]]
+        &[
+            &["本年支出合计"],
+            &["结余分配"],
+            &["年末结转和结余", "年末财政拨款结转和结余"],
+        ]
     } else {
         &[
             &["本年支出合计", "当年支出小计", "当年支出"],
@@ -1208,10 +1225,214 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
     if shares == 0 {
         out.push(info("narrative.shares", "no share stated"));
     }
-    out.push(info(
-        "narrative.comparison",
-        "budget documents compare no budget and final figures",
-    ));
+}
+
+/// 万元 with two decimals for messages about narrative amounts.
+fn wan(v: Decimal) -> String {
+    let mut x = v / Decimal::from(10_000);
+    x.rescale(2);
+    format!("{x}万元")
+}
+
+/// The 三公 table's figure for `key` (决算数) or `key_budget` (预算数), with its location.
+fn three_public_value(d: &Disclosure, key: &str) -> Option<(Decimal, Location)> {
+    let (ti, t) = tables_of(d, TableKind::ThreePublic).next()?;
+    let (ri, r) = t
+        .rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.values.get(key).copied().flatten().is_some())?;
+    let v = r.values.get(key).copied().flatten()?.0;
+    Some((v, loc(ti, Some(ri), Some(key), Some(r.page))))
+}
+
+/// narrative.comparison: 完成…预算的 R% agrees with 决算 / 预算; 决算数大于/小于/持平预算数 agrees with
+/// the two amounts; for 三公 the stated budget equals the table's 预算数.
+fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Vec<Check>) {
+    const RULE: &str = "narrative.comparison";
+    let hundred = Decimal::from(100);
+    let mut evaluated = 0;
+    for c in comparisons {
+        let Some(fin) = c.final_amount.map(|a| a.0) else {
+            continue;
+        };
+        let h = c.half_unit.0;
+        let here = vec![Location {
+            table: None,
+            row: None,
+            column: c.key.clone(),
+            page: Some(c.page),
+        }];
+        let quote = format!("(page {}: \"{}\")", c.page, c.sentence);
+        let subject = if c.subject.is_empty() {
+            "statement".to_string()
+        } else {
+            c.subject.clone()
+        };
+        let table_budget = c
+            .key
+            .as_deref()
+            .filter(|k| {
+                matches!(
+                    *k,
+                    "three_public" | "outbound_travel" | "reception" | "vehicle"
+                )
+            })
+            .and_then(|k| three_public_value(d, &format!("{k}_budget")));
+        let budget_for = |basis: Option<&str>| -> Option<(Decimal, &'static str)> {
+            let initial = c.initial_budget.map(|a| (a.0, "年初预算"));
+            let full = c.full_year_budget.map(|a| (a.0, "全年预算"));
+            let table = table_budget.as_ref().map(|(v, _)| (*v, "表列预算数"));
+            match basis {
+                Some("年初预算") => initial,
+                Some("全年预算") | Some("调整预算") => full,
+                _ => full.or(initial).or(table),
+            }
+        };
+        // The completion rate.
+        if let Some(rate) = c.completion_percent {
+            let basis = c.completion_basis.as_deref();
+            match budget_for(basis) {
+                // 0 of 0 is the convention "0.00%": nothing to check.
+                Some((b, _)) if b.is_zero() && fin.is_zero() => {}
+                Some((b, _)) if b.is_zero() => {
+                    evaluated += 1;
+                    let other = c.full_year_budget.map(|f| f.0).filter(|f| {
+                        !f.is_zero() && ((fin / f * hundred) - rate).abs() < Decimal::new(1, 1)
+                    });
+                    out.push(check(
+                        RULE,
+                        Severity::Warning,
+                        false,
+                        format!(
+                            "{subject}: 完成{}的 {rate}% but that budget is 0{} {quote}",
+                            basis.unwrap_or("预算"),
+                            other
+                                .map(|f| format!(" (the rate is of 全年预算 {})", wan(f)))
+                                .unwrap_or_default()
+                        ),
+                        here.clone(),
+                    ));
+                }
+                Some((b, name)) => {
+                    evaluated += 1;
+                    let computed = fin / b * hundred;
+                    // One unit of the rate's last printed digit (publications round or truncate)
+                    // plus what the rounding of the two amounts moves the quotient.
+                    let decimals = rate.scale();
+                    let tol = Decimal::new(1, decimals) + (h / b + fin * h / (b * b)) * hundred;
+                    let ok = (computed - rate).abs() <= tol;
+                    let mut shown = computed;
+                    shown.rescale(decimals);
+                    out.push(check(
+                        RULE,
+                        Severity::Warning,
+                        ok,
+                        format!(
+                            "{subject}: 决算 {} / {name} {} = {shown}%, stated {rate}% {quote}",
+                            wan(fin),
+                            wan(b)
+                        ),
+                        here.clone(),
+                    ));
+                }
+                None => {}
+            }
+        }
+        // The comparison word.
+        if let Some(rel) = c.stated_relation.as_deref() {
+            if let Some((b, name)) = budget_for(c.relation_basis.as_deref()) {
+                evaluated += 1;
+                // Within the rounding of two printed figures the words cannot be wrong, except 持平
+                // beside figures that differ by more.
+                let tol = h * Decimal::TWO;
+                let close = (fin - b).abs() <= tol;
+                let holds = match rel {
+                    "greater" => fin > b || close,
+                    "less" => fin < b || close,
+                    _ => close,
+                };
+                let word = |r: &str| match r {
+                    "greater" => "大于",
+                    "less" => "小于",
+                    _ => "等于",
+                };
+                out.push(check(
+                    RULE,
+                    Severity::Warning,
+                    holds,
+                    format!(
+                        "{subject}: says 决算数{}预算数; 决算 {} vs {name} {} {quote}",
+                        word(rel),
+                        wan(fin),
+                        wan(b)
+                    ),
+                    here.clone(),
+                ));
+            }
+        }
+        // 三公 outcome stated in the narrative vs the table's 决算数.
+        let table_final = c
+            .key
+            .as_deref()
+            .filter(|k| {
+                matches!(
+                    *k,
+                    "three_public" | "outbound_travel" | "reception" | "vehicle"
+                )
+            })
+            .and_then(|k| three_public_value(d, k));
+        if let Some((tv, tloc)) = &table_final {
+            evaluated += 1;
+            let ok = (fin - tv).abs() <= h * Decimal::TWO;
+            let mut locs = here.clone();
+            locs.push(tloc.clone());
+            out.push(check(
+                RULE,
+                Severity::Warning,
+                ok,
+                format!(
+                    "{subject}: narrative 决算 {} vs 三公 table 决算数 {} {quote}",
+                    wan(fin),
+                    wan(*tv)
+                ),
+                locs,
+            ));
+        }
+        // 三公 budget stated in the narrative vs the table's 预算数.
+        if let (Some(stated), Some((tv, tloc))) =
+            (c.initial_budget.or(c.full_year_budget), &table_budget)
+        {
+            evaluated += 1;
+            let ok = (stated.0 - tv).abs() <= h * Decimal::TWO;
+            let mut locs = here.clone();
+            locs.push(tloc.clone());
+            out.push(check(
+                RULE,
+                Severity::Warning,
+                ok,
+                format!(
+                    "{subject}: narrative budget {} vs 三公 table 预算数 {} {quote}",
+                    wan(stated.0),
+                    wan(*tv)
+                ),
+                locs,
+            ));
+        }
+    }
+    if evaluated == 0 {
+        out.push(info(
+            RULE,
+            if matches!(
+                d.document.kind,
+                DocumentKind::DepartmentBudget | DocumentKind::UnitBudget
+            ) {
+                "budget documents compare no budget and final figures"
+            } else {
+                "no budget-versus-outcome statement in the narrative"
+            },
+        ));
+    }
 }
 
 // ---------- completeness ----------

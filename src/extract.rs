@@ -185,6 +185,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     }
     let totals = resolve_totals(&tables);
     let facts = crate::narrative::extract(&draft.lines);
+    let comparisons = crate::narrative::comparisons::extract(&draft.lines);
     let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
@@ -202,10 +203,13 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         verdict: Default::default(),
         diagnostics,
     };
-    d.checks = crate::checks::run(&d, &facts);
+    d.checks = crate::checks::run(&d, &facts, &comparisons);
     d.verdict = crate::checks::verdict(&d.checks);
     if let Ok(v) = serde_json::to_value(&facts) {
         d.narrative.insert("facts".to_string(), v);
+    }
+    if let Ok(v) = serde_json::to_value(&comparisons) {
+        d.narrative.insert("comparisons".to_string(), v);
     }
     d
 }

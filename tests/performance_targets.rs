@@ -16,7 +16,8 @@ use serde_json::Value;
 
 fn extract(path: &str) -> Disclosure {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    gongkai::extract::extract_file(&p, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    gongkai::extract::extract_file(&p, &Default::default())
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn targets(d: &Disclosure) -> Vec<PerformanceTarget> {
@@ -56,8 +57,9 @@ fn seed_performance_targets_match_the_golden_file() {
         std::fs::write(&path, text).expect("golden written");
         return;
     }
-    let want: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file"))
-        .expect("golden json");
+    let want: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file"))
+            .expect("golden json");
     assert_eq!(got.len(), want.len(), "number of forms");
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "form {i} differs from the golden file");
@@ -85,12 +87,26 @@ fn six_projects_with_their_funds_in_yuan() {
     let s = |v: &str| Some(v.to_string());
     assert_eq!(
         period,
-        [s("774000.00"), s("771000.00"), s("300000.00"), s("259200.00"), s("2350000.00"), s("2600000.00")]
+        [
+            s("774000.00"),
+            s("771000.00"),
+            s("300000.00"),
+            s("259200.00"),
+            s("2350000.00"),
+            s("2600000.00")
+        ]
     );
     // The third form prints no annual figures (the cells are empty).
     assert_eq!(
         annual,
-        [s("150000.00"), s("480000.00"), None, s("129600.00"), s("2350000.00"), s("250000.00")]
+        [
+            s("150000.00"),
+            s("480000.00"),
+            None,
+            s("129600.00"),
+            s("2350000.00"),
+            s("250000.00")
+        ]
     );
     // Form 5 books its year's money as provincial, its period's as local.
     assert_eq!(yuan(t[4].funds_annual.provincial), s("2350000.00"));
@@ -98,10 +114,16 @@ fn six_projects_with_their_funds_in_yuan() {
     for p in &t {
         assert_eq!(p.department.as_deref(), Some("067-阳泉市退役军人事务局"));
         assert_eq!(p.department_code.as_deref(), Some("067"));
-        assert_eq!(p.implementing_unit.as_deref(), Some("阳泉市退役军人服务中心"));
+        assert_eq!(
+            p.implementing_unit.as_deref(),
+            Some("阳泉市退役军人服务中心")
+        );
         assert_eq!(p.funds_unit.as_deref(), Some("元"));
     }
-    let periods: Vec<&str> = t.iter().filter_map(|p| p.project_period.as_deref()).collect();
+    let periods: Vec<&str> = t
+        .iter()
+        .filter_map(|p| p.project_period.as_deref())
+        .collect();
     assert_eq!(periods, ["2年", "99年", "99年", "2年", "99年", "99年"]);
     // Indicator rows: both halves (实施期 and 年度), levels carried down merged cells.
     let counts: Vec<usize> = t.iter().map(|p| p.indicators.len()).collect();

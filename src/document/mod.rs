@@ -490,7 +490,10 @@ fn append_piece(draft: &mut TableDraft, mut piece: RawTable) {
     let width = draft.rows.first().map(|r| r.slots.len()).unwrap_or(0);
     // Forms (绩效目标表) change their column structure from block to block and are read by their
     // labels: keep each piece's own cells.
-    let is_form = draft.title.as_deref().map(crate::tables::keywords::table_kind)
+    let is_form = draft
+        .title
+        .as_deref()
+        .map(crate::tables::keywords::table_kind)
         == Some(crate::model::TableKind::PerformanceTargets);
     for mut row in piece.rows {
         if row.slots.len() != width && width > 0 && !is_form {

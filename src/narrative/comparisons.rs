@@ -140,7 +140,13 @@ pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
             }
             let outcomes: Vec<regex::Captures> = p.outcome.captures_iter(sentence).collect();
             if outcomes.is_empty() {
-                if sentence.chars().count() <= 60 {
+                // An item heading: "1、社会保障和就业支出(类)…行政单位离退休(项)" (not the
+                // 主要用于 / 主要原因 sentences around it).
+                let classified = ["(类)", "(款)", "(项)"]
+                    .iter()
+                    .any(|m| sentence.contains(m));
+                let aside = sentence.starts_with("主要");
+                if sentence.chars().count() <= 80 && (classified || !aside) {
                     last_heading = sentence.to_string();
                 }
                 continue;
@@ -150,11 +156,17 @@ pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
             let mut seg_start = 0usize;
             for (i, oc) in outcomes.iter().enumerate() {
                 let Some(whole) = oc.get(0) else { continue };
-                let seg_end = outcomes
+                let next = outcomes
                     .get(i + 1)
                     .and_then(|n| n.get(0))
                     .map(|m| m.start())
                     .unwrap_or(sentence.len());
+                // The statement ends after its rate (完成…的 R%); the next one's subject follows.
+                let seg_end = sentence
+                    .get(whole.end()..next)
+                    .and_then(|rest| p.completion.find(rest))
+                    .map(|m| whole.end() + m.end())
+                    .unwrap_or(next);
                 let Some(seg) = sentence.get(seg_start..seg_end) else {
                     continue;
                 };
@@ -188,10 +200,16 @@ pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
                     .get(..first_fig)
                     .unwrap_or("")
                     .trim_start_matches(|c: char| matches!(c, ',' | ':' | ';') || c.is_whitespace())
+                    .rsplit([',', ':', ';'])
+                    .find(|part| !part.trim().is_empty())
+                    .unwrap_or("")
                     .trim_start_matches("其中")
-                    .trim_start_matches([':', ','])
                     .to_string();
-                let subject = if lead.is_empty() { last_heading.clone() } else { lead };
+                let subject = if lead.is_empty() {
+                    last_heading.clone()
+                } else {
+                    lead
+                };
                 let half = Decimal::new(5, decimals + 1)
                     * if unit_is_wan {
                         Decimal::from(10_000)
@@ -258,7 +276,14 @@ mod tests {
             "“三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元，完成预算的13.68%，其中：因公出国（境）费决算为0.00万元，完成预算的0.00%；公务接待费支出决算为0.39万元，完成预算的13.68%。",
         ));
         let keys: Vec<Option<&str>> = c.iter().map(|c| c.key.as_deref()).collect();
-        assert_eq!(keys, [Some("three_public"), Some("outbound_travel"), Some("reception")]);
+        assert_eq!(
+            keys,
+            [
+                Some("three_public"),
+                Some("outbound_travel"),
+                Some("reception")
+            ]
+        );
         assert_eq!(c[0].initial_budget, Some(Amount(Decimal::from(28_500))));
         assert_eq!(c[1].initial_budget, None);
         assert_eq!(c[2].final_amount, Some(Amount(Decimal::from(3_900))));

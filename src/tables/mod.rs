@@ -166,7 +166,10 @@ fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
 /// row starts with a total label, that label becomes a data row of its own, placed after the header.
 fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usize {
     // The last header row with text (an empty table's blank rows come after it).
-    let Some(at) = (0..header_end).rev().find(|&i| rows.get(i).is_some_and(|r| !r.is_blank())) else {
+    let Some(at) = (0..header_end)
+        .rev()
+        .find(|&i| rows.get(i).is_some_and(|r| !r.is_blank()))
+    else {
         return header_end;
     };
     let Some(last) = rows.get(at).filter(|_| at >= 1) else {
@@ -184,8 +187,7 @@ fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usi
         .iter()
         .take(k)
         .all(|s| s.first_row && s.text.trim().is_empty());
-    let label_is_total =
-        k <= 1 && opens_row && matches!(squash(label).as_str(), "合计" | "总计");
+    let label_is_total = k <= 1 && opens_row && matches!(squash(label).as_str(), "合计" | "总计");
     if !label_is_total || texts.len() < 2 {
         return header_end;
     }

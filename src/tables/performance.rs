@@ -60,7 +60,9 @@ fn level_of(cell: &str) -> Option<Level> {
         (true, false) => Some(Level::One),
         (false, true) => Some(Level::Two),
         // Any other short name ending in 指标 is a category the list does not know.
-        (false, false) if c.ends_with("指标") && n <= 10 && !INDICATOR_HEADERS.contains(&c.as_str()) => {
+        (false, false)
+            if c.ends_with("指标") && n <= 10 && !INDICATOR_HEADERS.contains(&c.as_str()) =>
+        {
             Some(Level::Two)
         }
         _ => None,
@@ -251,7 +253,10 @@ impl State {
 }
 
 /// Read the performance-target forms of one table's rows.
-pub fn recognize(rows: &[RawRow], table_unit: Option<&str>) -> (Vec<PerformanceTarget>, Vec<Diagnostic>) {
+pub fn recognize(
+    rows: &[RawRow],
+    table_unit: Option<&str>,
+) -> (Vec<PerformanceTarget>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
     let mut st: Option<State> = None;
@@ -296,21 +301,30 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
     }
     // Rows above the form's name line (a "(2024年度)" caption drawn inside the grid).
     if s.target.project_name.is_none()
-        && !cells.iter().any(|c| field_of(c).is_some() || fund_key(c).is_some())
+        && !cells
+            .iter()
+            .any(|c| field_of(c).is_some() || fund_key(c).is_some())
     {
         return;
     }
     // The indicator block runs to the footer.
     if s.in_indicators && !matches!(first_field, Some(Field::Footer | Field::ProjectName)) {
-        if cells.iter().any(|c| field_of(c) == Some(Field::IndicatorHeader))
-            && cells.iter().all(|c| field_of(c) == Some(Field::IndicatorHeader))
+        if cells
+            .iter()
+            .any(|c| field_of(c) == Some(Field::IndicatorHeader))
+            && cells
+                .iter()
+                .all(|c| field_of(c) == Some(Field::IndicatorHeader))
         {
             return; // a repeated header on a continuation page
         }
         read_indicator_row(s, cells, page);
         return;
     }
-    if cells.iter().any(|c| squash(c) == "一级指标" || squash(c) == "三级指标") {
+    if cells
+        .iter()
+        .any(|c| squash(c) == "一级指标" || squash(c) == "三级指标")
+    {
         s.in_indicators = true;
         s.in_goals = false;
         s.in_funds = false;
@@ -328,8 +342,13 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
         Some(Field::Funds) => {
             s.in_funds = true;
             let l = squash(first);
-            let unit = ["万元", "元"].into_iter().find(|u| l.contains(&format!("({u})")) || l.contains(&format!("（{u}）")));
-            s.target.funds_unit = unit.map(str::to_string).or_else(|| table_unit.map(str::to_string)).or(Some("元".into()));
+            let unit = ["万元", "元"]
+                .into_iter()
+                .find(|u| l.contains(&format!("({u})")) || l.contains(&format!("（{u}）")));
+            s.target.funds_unit = unit
+                .map(str::to_string)
+                .or_else(|| table_unit.map(str::to_string))
+                .or(Some("元".into()));
             read_funds_row(s, cells.get(1..).unwrap_or(&[]));
             return;
         }
@@ -400,7 +419,14 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
                 let value = cells.get(i + 1).filter(|v| field_of(v).is_none());
                 match value {
                     Some(v) => {
-                        let v = if matches!(f, Field::Overview | Field::Basis | Field::Necessity | Field::Measures | Field::Plan) {
+                        let v = if matches!(
+                            f,
+                            Field::Overview
+                                | Field::Basis
+                                | Field::Necessity
+                                | Field::Measures
+                                | Field::Plan
+                        ) {
                             // Long texts: everything after the label.
                             cells.get(i + 1..).unwrap_or(&[]).concat()
                         } else {
@@ -408,7 +434,14 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
                         };
                         s.set(f, v);
                         s.pending = None;
-                        if matches!(f, Field::Overview | Field::Basis | Field::Necessity | Field::Measures | Field::Plan) {
+                        if matches!(
+                            f,
+                            Field::Overview
+                                | Field::Basis
+                                | Field::Necessity
+                                | Field::Measures
+                                | Field::Plan
+                        ) {
                             return;
                         }
                         i += 2;
