@@ -1106,9 +1106,10 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
             Severity::Warning,
             ok,
             format!(
-                "narrative states {} {} but the tables give {}{} (page {}: \"{}\")",
+                "narrative states {} {}{} the tables' {}{} (page {}: \"{}\")",
                 key,
                 f.printed,
+                if ok { " =" } else { ", but ≠" },
                 shown_table,
                 if factor == Decimal::ONE {
                     "元"
@@ -1442,25 +1443,64 @@ fn completeness_rules(d: &Disclosure, out: &mut Vec<Check>) {
         d.document.kind,
         DocumentKind::DepartmentBudget | DocumentKind::UnitBudget
     );
+    let is_final = matches!(
+        d.document.kind,
+        DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
+    );
     if d.tables.is_empty() {
         out.push(info(
             "completeness.tables",
             "the document holds no tables (a narrative-only publication?)",
         ));
-    } else if is_budget {
-        let required = [
-            (TableKind::Summary, "收支总表"),
-            (TableKind::Income, "收入总表"),
-            (TableKind::Expenditure, "支出总表"),
-            (TableKind::FiscalAppropriationSummary, "财政拨款收支总表"),
-            (TableKind::GeneralBudgetExpenditure, "一般公共预算支出表"),
-            (
-                TableKind::GeneralBudgetBasicExpenditure,
-                "一般公共预算基本支出表",
-            ),
-            (TableKind::ThreePublic, "“三公”经费支出表"),
-        ];
-        for (kind, name) in required {
+    } else if d.document.template {
+        out.push(info(
+            "completeness.tables",
+            "a blank template: its tables are structure only",
+        ));
+    } else if is_budget || is_final {
+        let required: &[(TableKind, &str)] = if is_budget {
+            &[
+                (TableKind::Summary, "收支总表"),
+                (TableKind::Income, "收入总表"),
+                (TableKind::Expenditure, "支出总表"),
+                (TableKind::FiscalAppropriationSummary, "财政拨款收支总表"),
+                (TableKind::GeneralBudgetExpenditure, "一般公共预算支出表"),
+                (
+                    TableKind::GeneralBudgetBasicExpenditure,
+                    "一般公共预算基本支出表",
+                ),
+                (TableKind::ThreePublic, "“三公”经费支出表"),
+            ]
+        } else {
+            // The nine tables of a 部门决算 disclosure.
+            &[
+                (TableKind::Summary, "收入支出决算总表"),
+                (TableKind::Income, "收入决算表"),
+                (TableKind::Expenditure, "支出决算表"),
+                (
+                    TableKind::FiscalAppropriationSummary,
+                    "财政拨款收入支出决算总表",
+                ),
+                (
+                    TableKind::GeneralBudgetExpenditure,
+                    "一般公共预算财政拨款支出决算表",
+                ),
+                (
+                    TableKind::GeneralBudgetBasicExpenditure,
+                    "一般公共预算财政拨款基本支出决算表",
+                ),
+                (TableKind::ThreePublic, "财政拨款“三公”经费支出决算表"),
+                (
+                    TableKind::GovFundExpenditure,
+                    "政府性基金预算财政拨款收入支出决算表",
+                ),
+                (
+                    TableKind::StateCapital,
+                    "国有资本经营预算财政拨款收入支出决算表",
+                ),
+            ]
+        };
+        for &(kind, name) in required {
             match d.tables.iter().enumerate().find(|(_, t)| t.kind == kind) {
                 None => out.push(check(
                     "completeness.tables",
