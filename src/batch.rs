@@ -524,6 +524,18 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
         crate::output::Sink::create(out, "line_items", crate::output::LINE_ITEM_COLUMNS, csv_bom)?;
     let mut checks =
         crate::output::Sink::create(out, "checks", crate::output::CHECK_COLUMNS, csv_bom)?;
+    let mut targets = crate::output::Sink::create(
+        out,
+        "performance_targets",
+        crate::output::TARGET_COLUMNS,
+        csv_bom,
+    )?;
+    let mut indicators = crate::output::Sink::create(
+        out,
+        "performance_indicators",
+        crate::output::INDICATOR_COLUMNS,
+        csv_bom,
+    )?;
     let mut db = crate::sqlite::DbWriter::create(&out.join("gongkai.db"))?;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
@@ -558,18 +570,31 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
                 checks.push(&r)?;
                 db.check(&r)?;
             }
+            for r in crate::output::target_records(&st.id, d) {
+                targets.push(&r)?;
+                db.target(&r)?;
+            }
+            for r in crate::output::indicator_records(&st.id, d) {
+                indicators.push(&r)?;
+                db.indicator(&r)?;
+            }
         }
     }
     let (n_docs, n_items, n_checks) = (documents.count, line_items.count, checks.count);
     documents.commit()?;
     line_items.commit()?;
     checks.commit()?;
+    let (n_targets, n_indicators) = (targets.count, indicators.count);
+    targets.commit()?;
+    indicators.commit()?;
     db.finish()?;
     let summary = json!({
         "tool_version": TOOL_VERSION,
         "documents": n_docs,
         "line_items": n_items,
         "checks": n_checks,
+        "performance_targets": n_targets,
+        "performance_indicators": n_indicators,
         "by_status": by_status,
         "by_verdict": by_verdict,
         "failures": failures,

@@ -153,8 +153,50 @@ pub const LINE_ITEM_COLUMNS: &[&str] = &[
     "role",
     "side",
     "column_key",
+    "phase",
     "amount",
     "raw",
+    "page",
+];
+
+pub const TARGET_COLUMNS: &[&str] = &[
+    "doc_id",
+    "table_index",
+    "form_index",
+    "project_name",
+    "department",
+    "department_code",
+    "implementing_unit",
+    "project_attribute",
+    "project_period",
+    "funds_period_total",
+    "funds_period_central",
+    "funds_period_provincial",
+    "funds_period_local",
+    "funds_period_self_raised",
+    "funds_period_other",
+    "funds_annual_total",
+    "funds_annual_central",
+    "funds_annual_provincial",
+    "funds_annual_local",
+    "funds_annual_self_raised",
+    "funds_annual_other",
+    "goal_period",
+    "goal_annual",
+    "indicators",
+    "page",
+];
+
+pub const INDICATOR_COLUMNS: &[&str] = &[
+    "doc_id",
+    "table_index",
+    "form_index",
+    "project_name",
+    "target",
+    "level1",
+    "level2",
+    "level3",
+    "value",
     "page",
 ];
 
@@ -240,6 +282,7 @@ pub fn line_item_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
                     "role": enum_str(&r.role),
                     "side": r.side.map(|s| enum_str(&s)),
                     "column_key": key,
+                    "phase": t.column_phases.get(key),
                     "amount": a.to_string(),
                     "raw": r.raw.get(key),
                     "page": r.page,
@@ -265,4 +308,67 @@ pub fn check_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// One line per performance-target form: the project, its funds in yuan and its goals.
+pub fn target_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    let amount = |a: Option<crate::model::Amount>| a.map(|a| a.to_string());
+    let mut out = Vec::new();
+    for (ti, t) in d.tables.iter().enumerate() {
+        for (fi, p) in t.targets.iter().enumerate() {
+            let (pf, af) = (&p.funds_period, &p.funds_annual);
+            out.push(json!({
+                "doc_id": doc_id,
+                "table_index": ti,
+                "form_index": fi,
+                "project_name": p.project_name,
+                "department": p.department,
+                "department_code": p.department_code,
+                "implementing_unit": p.implementing_unit,
+                "project_attribute": p.project_attribute,
+                "project_period": p.project_period,
+                "funds_period_total": amount(pf.total),
+                "funds_period_central": amount(pf.central),
+                "funds_period_provincial": amount(pf.provincial),
+                "funds_period_local": amount(pf.local),
+                "funds_period_self_raised": amount(pf.self_raised),
+                "funds_period_other": amount(pf.other),
+                "funds_annual_total": amount(af.total),
+                "funds_annual_central": amount(af.central),
+                "funds_annual_provincial": amount(af.provincial),
+                "funds_annual_local": amount(af.local),
+                "funds_annual_self_raised": amount(af.self_raised),
+                "funds_annual_other": amount(af.other),
+                "goal_period": p.goal_period,
+                "goal_annual": p.goal_annual,
+                "indicators": p.indicators.len(),
+                "page": p.pages.first(),
+            }));
+        }
+    }
+    out
+}
+
+/// One line per indicator row of a performance-target form.
+pub fn indicator_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (ti, t) in d.tables.iter().enumerate() {
+        for (fi, p) in t.targets.iter().enumerate() {
+            for i in &p.indicators {
+                out.push(json!({
+                    "doc_id": doc_id,
+                    "table_index": ti,
+                    "form_index": fi,
+                    "project_name": p.project_name,
+                    "target": i.target,
+                    "level1": i.level1,
+                    "level2": i.level2,
+                    "level3": i.level3,
+                    "value": i.value,
+                    "page": i.page,
+                }));
+            }
+        }
+    }
+    out
 }

@@ -81,6 +81,7 @@ const LINE_ITEMS: Table = Table {
         ("role", Col::Text),
         ("side", Col::Text),
         ("column_key", Col::Text),
+        ("phase", Col::Text),
         ("amount", Col::Text),
         ("raw", Col::Text),
         ("page", Col::Integer),
@@ -101,7 +102,62 @@ const CHECKS: Table = Table {
     primary_key: None,
 };
 
-const TABLES: [&Table; 3] = [&DOCUMENTS, &LINE_ITEMS, &CHECKS];
+const PERFORMANCE_TARGETS: Table = Table {
+    name: "performance_targets",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("table_index", Col::Integer),
+        ("form_index", Col::Integer),
+        ("project_name", Col::Text),
+        ("department", Col::Text),
+        ("department_code", Col::Text),
+        ("implementing_unit", Col::Text),
+        ("project_attribute", Col::Text),
+        ("project_period", Col::Text),
+        ("funds_period_total", Col::Text),
+        ("funds_period_central", Col::Text),
+        ("funds_period_provincial", Col::Text),
+        ("funds_period_local", Col::Text),
+        ("funds_period_self_raised", Col::Text),
+        ("funds_period_other", Col::Text),
+        ("funds_annual_total", Col::Text),
+        ("funds_annual_central", Col::Text),
+        ("funds_annual_provincial", Col::Text),
+        ("funds_annual_local", Col::Text),
+        ("funds_annual_self_raised", Col::Text),
+        ("funds_annual_other", Col::Text),
+        ("goal_period", Col::Text),
+        ("goal_annual", Col::Text),
+        ("indicators", Col::Integer),
+        ("page", Col::Integer),
+    ],
+    primary_key: None,
+};
+
+const PERFORMANCE_INDICATORS: Table = Table {
+    name: "performance_indicators",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("table_index", Col::Integer),
+        ("form_index", Col::Integer),
+        ("project_name", Col::Text),
+        ("target", Col::Text),
+        ("level1", Col::Text),
+        ("level2", Col::Text),
+        ("level3", Col::Text),
+        ("value", Col::Text),
+        ("page", Col::Integer),
+    ],
+    primary_key: None,
+};
+
+const TABLES: [&Table; 5] = [
+    &DOCUMENTS,
+    &LINE_ITEMS,
+    &CHECKS,
+    &PERFORMANCE_TARGETS,
+    &PERFORMANCE_INDICATORS,
+];
 
 /// (index name, table, columns): the filters and joins the corpus queries use.
 const INDEXES: &[(&str, &str, &str)] = &[
@@ -112,6 +168,16 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ("line_items_kind_code", "line_items", "table_kind, code"),
     ("checks_doc_id", "checks", "doc_id"),
     ("checks_rule_passed", "checks", "rule, passed"),
+    (
+        "performance_targets_doc_id",
+        "performance_targets",
+        "doc_id",
+    ),
+    (
+        "performance_indicators_doc_id",
+        "performance_indicators",
+        "doc_id",
+    ),
 ];
 
 /// Write the three record sets into a fresh SQLite database at `path`, replacing it atomically
@@ -145,8 +211,8 @@ pub struct DbWriter {
     conn: Option<Connection>,
     path: PathBuf,
     tmp: PathBuf,
-    inserts: [String; 3],
-    counts: [usize; 3],
+    inserts: [String; 5],
+    counts: [usize; 5],
 }
 
 impl DbWriter {
@@ -163,7 +229,7 @@ impl DbWriter {
             path: path.to_path_buf(),
             tmp,
             inserts: TABLES.map(insert_sql),
-            counts: [0; 3],
+            counts: [0; 5],
         };
         let conn = writer.conn()?;
         // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
@@ -187,6 +253,16 @@ impl DbWriter {
     /// Add one `checks` row.
     pub fn check(&mut self, record: &Value) -> Result<()> {
         self.insert(2, record)
+    }
+
+    /// Add one `performance_targets` row.
+    pub fn target(&mut self, record: &Value) -> Result<()> {
+        self.insert(3, record)
+    }
+
+    /// Add one `performance_indicators` row.
+    pub fn indicator(&mut self, record: &Value) -> Result<()> {
+        self.insert(4, record)
     }
 
     /// Build the indexes, commit, and move the database into place.

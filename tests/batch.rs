@@ -337,3 +337,52 @@ fn a_manifest_carries_its_metadata_into_the_outputs() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn warehouse_outputs_carry_performance_targets_and_phases() {
+    let out = tmp("out-perf");
+    let status = gongkai()
+        .args(["batch", "--quiet", "--out"])
+        .arg(&out)
+        .arg("../shared/corpus/seed/yangquan-veterans-service-center-2024.txt")
+        .arg("../shared/corpus/real/shanghai/planning-final-2024.pdf")
+        .status()
+        .expect("batch runs");
+    assert!(status.success());
+    let targets = read_ndjson(&out.join("performance_targets.ndjson"));
+    assert_eq!(
+        targets.len(),
+        6,
+        "six project forms in the reference document"
+    );
+    assert_eq!(targets[0]["project_name"], "退役军人服务中心工作经费");
+    assert_eq!(targets[0]["funds_period_total"], "774000.00");
+    assert_eq!(targets[0]["funds_annual_total"], "150000.00");
+    let indicators = read_ndjson(&out.join("performance_indicators.ndjson"));
+    assert_eq!(indicators.len(), 28 + 10 + 12 + 16 + 14 + 14);
+    // 三公 决算 amounts carry their phase.
+    let items = read_ndjson(&out.join("line_items.ndjson"));
+    let phase_of = |key: &str| {
+        items
+            .iter()
+            .find(|r| r["table_kind"] == "three_public" && r["column_key"] == key)
+            .map(|r| r["phase"].clone())
+    };
+    assert_eq!(phase_of("three_public_budget"), Some(Value::from("budget")));
+    assert_eq!(phase_of("three_public"), Some(Value::from("final")));
+    // SQLite holds the same rows.
+    for (table, file) in [
+        ("performance_targets", "performance_targets.ndjson"),
+        ("performance_indicators", "performance_indicators.ndjson"),
+    ] {
+        let nd = read_ndjson(&out.join(file));
+        let db = gongkai::sqlite::read_table(&out.join("gongkai.db"), table).expect("table reads");
+        assert_eq!(nd.len(), db.len(), "{table}");
+        for (x, y) in nd.iter().zip(&db) {
+            for (k, v) in x.as_object().expect("object") {
+                assert_eq!(v, y.get(k).unwrap_or(&Value::Null), "{table}.{k}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
