@@ -634,6 +634,44 @@ fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
                     ));
                 }
             }
+            // Roll-forward (决算 政府性基金 / 国有资本 tables): 年初结转和结余 + 本年收入 − 本年支出
+            // = 年末结转和结余.
+            if let (Some(begin), Some(income), Some(spent), Some(end)) = (
+                val(r, "carryover"),
+                val(r, "current_income"),
+                val(r, "total"),
+                val(r, "carryover_end"),
+            ) {
+                evaluated += 1;
+                let (half, _, _) = precision(t);
+                let expected = begin + income - spent;
+                if (expected - end).abs() > half * Decimal::from(4) {
+                    failures += 1;
+                    out.push(check(
+                        "row.columns",
+                        Severity::Error,
+                        false,
+                        format!(
+                            "{} row {}: 年初结转和结余 {} + 本年收入 {} − 本年支出 {} = {} ≠ 年末结转和结余 {}",
+                            t.title.as_deref().unwrap_or(t.kind.as_str()),
+                            if r.name.is_empty() {
+                                r.code.clone().unwrap_or_default()
+                            } else {
+                                r.name.clone()
+                            },
+                            show(begin, t),
+                            show(income, t),
+                            show(spent, t),
+                            show(expected, t),
+                            show(end, t)
+                        ),
+                        ["carryover", "current_income", "total", "carryover_end"]
+                            .iter()
+                            .map(|k| loc(ti, Some(ri), Some(k), Some(r.page)))
+                            .collect(),
+                    ));
+                }
+            }
         }
     }
     if evaluated == 0 {

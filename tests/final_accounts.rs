@@ -292,10 +292,12 @@ fn set(d: &mut Disclosure, kind: TableKind, name: &str, key: &str, yuan: &str) {
         .iter_mut()
         .find(|r| r.name == name || r.code.as_deref() == Some(name))
         .expect("row");
-    r.values.insert(
-        key.to_string(),
-        Some(Amount(yuan.parse().expect("decimal"))),
-    );
+    let v: Decimal = yuan.parse().expect("decimal");
+    r.values.insert(key.to_string(), Some(Amount(v)));
+    // As printed: 万元 with two decimals.
+    let mut printed = v / Decimal::from(10_000);
+    printed.rescale(2);
+    r.raw.insert(key.to_string(), printed.to_string());
 }
 
 #[test]
@@ -389,6 +391,35 @@ fn planted_inconsistencies_are_caught_by_their_rules() {
         serde_json::to_value(&comps).expect("json"),
     );
     assert_eq!(new_failures(&d), rules(&["narrative.comparison"]));
+
+    // The 政府性基金 table rolls forward: 年初 10.00 + 本年收入 5.00 − 本年支出 8.00 = 年末 7.00万元.
+    let mut d = base.clone();
+    for (k, v) in [
+        ("carryover", "100000"),
+        ("current_income", "50000"),
+        ("total", "80000"),
+        ("basic", "30000"),
+        ("project", "50000"),
+        ("carryover_end", "70000"),
+    ] {
+        set(&mut d, TableKind::GovFundExpenditure, "合计", k, v);
+    }
+    if let Some(t) = d
+        .tables
+        .iter_mut()
+        .find(|t| t.kind == TableKind::GovFundExpenditure)
+    {
+        t.empty = false;
+    }
+    assert_eq!(new_failures(&d), rules(&[]));
+    set(
+        &mut d,
+        TableKind::GovFundExpenditure,
+        "合计",
+        "carryover_end",
+        "60000",
+    );
+    assert_eq!(new_failures(&d), rules(&["row.columns"]));
 
     // A 项 of the expenditure table: basic 537.64 → 547.64 breaks its 款 sum and its row identity.
     let mut d = base.clone();

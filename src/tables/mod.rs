@@ -194,15 +194,19 @@ fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usi
     let Some(id) = last.slots.get(k).map(|s| s.id) else {
         return header_end;
     };
+    // The label and any figures printed in that row are data; the other words are sub-headers.
+    let is_data = |s: &crate::document::Slot| {
+        s.id == id || matches!(amount::parse(&s.text), Parsed::Number { .. })
+    };
     let mut data = last.clone();
     let mut header = last.clone();
     for s in data.slots.iter_mut() {
-        if s.id != id {
+        if !is_data(s) {
             s.text.clear();
         }
     }
     for s in header.slots.iter_mut() {
-        if s.id == id {
+        if is_data(s) {
             s.text.clear();
         }
     }
