@@ -50,6 +50,7 @@ pub fn run(d: &Disclosure, facts: &[Fact], comparisons: &[Comparison]) -> Vec<Ch
     cross_rules(d, &mut out);
     narrative_rules(d, facts, &mut out);
     narrative_comparison(d, comparisons, &mut out);
+    performance_funds(d, &mut out);
     completeness_rules(d, &mut out);
     out
 }
@@ -1695,5 +1696,60 @@ mod tests {
         assert!(!top_enumerated("上年结转"));
         assert_eq!(years_in("2024年预算收支总表"), vec![2024]);
         assert_eq!(years_in("表12024年"), Vec::<i32>::new());
+    }
+}
+
+/// performance.funds (beyond rules.md): on a performance-target form, each funds column's 资金总额
+/// equals the sum of its sources (中央 + 省级 + 市县 + 单位自筹 + 其他).
+fn performance_funds(d: &Disclosure, out: &mut Vec<Check>) {
+    const RULE: &str = "performance.funds";
+    let mut evaluated = 0;
+    for (ti, t) in d.tables.iter().enumerate() {
+        for p in &t.targets {
+            for (label, f) in [("实施期", &p.funds_period), ("年度", &p.funds_annual)] {
+                let Some(total) = f.total else { continue };
+                let parts: Vec<Decimal> =
+                    [f.central, f.provincial, f.local, f.self_raised, f.other]
+                        .iter()
+                        .flatten()
+                        .map(|a| a.0)
+                        .collect();
+                if parts.is_empty() {
+                    continue;
+                }
+                evaluated += 1;
+                // Half a unit of the last printed digit per figure (forms print whole yuan or 万元).
+                let decimals = f
+                    .raw
+                    .values()
+                    .map(|r| r.split_once('.').map(|(_, d)| d.len() as u32).unwrap_or(0))
+                    .max()
+                    .unwrap_or(0);
+                let factor = p
+                    .funds_unit
+                    .as_deref()
+                    .and_then(crate::tables::amount::unit_factor)
+                    .unwrap_or(Decimal::ONE);
+                let half = Decimal::new(5, decimals + 1) * factor;
+                let sum: Decimal = parts.iter().sum();
+                let ok = (sum - total.0).abs() <= half * Decimal::from(parts.len() + 1);
+                out.push(check(
+                    RULE,
+                    Severity::Warning,
+                    ok,
+                    format!(
+                        "{} {label}资金总额 {} {} Σ sources {} (元)",
+                        p.project_name.as_deref().unwrap_or("form"),
+                        total,
+                        if ok { "=" } else { "≠" },
+                        Amount(sum)
+                    ),
+                    vec![loc(ti, None, Some("funds"), p.pages.first().copied())],
+                ));
+            }
+        }
+    }
+    if evaluated == 0 {
+        out.push(info(RULE, "no performance-target form with funds"));
     }
 }

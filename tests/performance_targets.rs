@@ -153,3 +153,33 @@ fn the_generated_pdf_gives_the_same_records_as_the_text() {
         assert_eq!(a, b, "form {i}: PDF and text differ");
     }
 }
+
+#[test]
+fn a_changed_source_breaks_the_funds_sum() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED);
+    let text = std::fs::read_to_string(&path).expect("seed");
+    let fails = |t: &str| -> Vec<String> {
+        let d = gongkai::extract::extract_bytes("seed.txt", t.as_bytes(), &Default::default())
+            .expect("reads");
+        d.checks
+            .iter()
+            .filter(|c| c.rule == "performance.funds" && !c.passed)
+            .map(|c| c.message.clone())
+            .collect()
+    };
+    assert!(fails(&text).is_empty());
+    // The first form's 市县(区)财政资金 for the implementation period: 774,000 → 764,000.
+    let at = text.find("市县(区)财政资金\t774,000").expect("funds line");
+    let mut altered = text.clone();
+    altered.replace_range(
+        at..at + "市县(区)财政资金\t774,000".len(),
+        "市县(区)财政资金\t764,000",
+    );
+    let f = fails(&altered);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].contains("退役军人服务中心工作经费")
+            && f[0].contains("774000.00")
+            && f[0].contains("764000.00")
+    );
+}

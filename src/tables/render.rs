@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::Disclosure;
+use crate::model::{Amount, Disclosure, PerformanceTarget};
 
 /// Every table (or those starting on `page`) with its kind, columns and rows.
 pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
@@ -61,6 +61,9 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
                 vals.join(" ")
             );
         }
+        for (f, p) in t.targets.iter().enumerate() {
+            out.push_str(&target_text(f, p));
+        }
     }
     for diag in &d.diagnostics {
         let _ = writeln!(
@@ -71,6 +74,69 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
             diag.page
                 .map(|p| format!(" (page {p})"))
                 .unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// One performance-target form: its fields, funds and indicator rows.
+fn target_text(index: usize, p: &PerformanceTarget) -> String {
+    let mut out = String::new();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "·".into());
+    let money = |a: Option<Amount>| a.map(|a| a.to_string()).unwrap_or_else(|| "·".into());
+    let short = |v: &Option<String>| {
+        let s = opt(v);
+        let cut: String = s.chars().take(40).collect();
+        if cut.len() < s.len() {
+            format!("{cut}…")
+        } else {
+            cut
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  form {index} p{:?}: {} | 主管部门 {} | 实施单位 {} | {} | 项目期 {}",
+        p.pages,
+        opt(&p.project_name),
+        opt(&p.department),
+        opt(&p.implementing_unit),
+        opt(&p.project_attribute),
+        opt(&p.project_period)
+    );
+    for (label, f) in [("实施期", &p.funds_period), ("年度", &p.funds_annual)] {
+        let _ = writeln!(
+            out,
+            "    funds {label} ({}): total={} central={} provincial={} local={} self_raised={} other={}",
+            opt(&p.funds_unit),
+            money(f.total),
+            money(f.central),
+            money(f.provincial),
+            money(f.local),
+            money(f.self_raised),
+            money(f.other)
+        );
+    }
+    for (label, v) in [
+        ("项目概况", &p.overview),
+        ("立项依据", &p.basis),
+        ("必要性", &p.necessity),
+        ("制度措施", &p.measures),
+        ("实施计划", &p.plan),
+        ("实施期目标", &p.goal_period),
+        ("年度目标", &p.goal_annual),
+    ] {
+        let _ = writeln!(out, "    {label}: {}", short(v));
+    }
+    for i in &p.indicators {
+        let _ = writeln!(
+            out,
+            "    p{} {:<6} {} / {} / {} = {}",
+            i.page,
+            i.target,
+            opt(&i.level1),
+            opt(&i.level2),
+            opt(&i.level3),
+            opt(&i.value)
         );
     }
     out
