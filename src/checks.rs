@@ -1684,21 +1684,6 @@ fn years_in(s: &str) -> Vec<i32> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn enumerated_items_and_years() {
-        assert!(top_enumerated("一、一般公共预算"));
-        assert!(top_enumerated("二十三、灾害防治及应急管理支出"));
-        assert!(!top_enumerated("1.一般公共预算"));
-        assert!(!top_enumerated("上年结转"));
-        assert_eq!(years_in("2024年预算收支总表"), vec![2024]);
-        assert_eq!(years_in("表12024年"), Vec::<i32>::new());
-    }
-}
-
 /// performance.funds (beyond rules.md): on a performance-target form, each funds column's 资金总额
 /// equals the sum of its sources (中央 + 省级 + 市县 + 单位自筹 + 其他).
 fn performance_funds(d: &Disclosure, out: &mut Vec<Check>) {
@@ -1751,5 +1736,20 @@ fn performance_funds(d: &Disclosure, out: &mut Vec<Check>) {
     }
     if evaluated == 0 {
         out.push(info(RULE, "no performance-target form with funds"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerated_items_and_years() {
+        assert!(top_enumerated("一、一般公共预算"));
+        assert!(top_enumerated("二十三、灾害防治及应急管理支出"));
+        assert!(!top_enumerated("1.一般公共预算"));
+        assert!(!top_enumerated("上年结转"));
+        assert_eq!(years_in("2024年预算收支总表"), vec![2024]);
+        assert_eq!(years_in("表12024年"), Vec::<i32>::new());
     }
 }
