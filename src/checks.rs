@@ -1286,11 +1286,15 @@ fn three_public_value(d: &Disclosure, key: &str) -> Option<(Decimal, Location)> 
     Some((v, loc(ti, Some(ri), Some(key), Some(r.page))))
 }
 
+/// `part / whole × 100`, or None for a zero whole or a quotient out of range.
+fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    part.checked_div(whole)?.checked_mul(Decimal::ONE_HUNDRED)
+}
+
 /// narrative.comparison: 完成…预算的 R% agrees with 决算 / 预算; 决算数大于/小于/持平预算数 agrees with
 /// the two amounts; for 三公 the stated budget equals the table's 预算数.
 fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Vec<Check>) {
     const RULE: &str = "narrative.comparison";
-    let hundred = Decimal::from(100);
     let mut evaluated = 0;
     for c in comparisons {
         let Some(fin) = c.final_amount.map(|a| a.0) else {
@@ -1338,7 +1342,7 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
                 Some((b, _)) if b.is_zero() => {
                     evaluated += 1;
                     let other = c.full_year_budget.map(|f| f.0).filter(|f| {
-                        !f.is_zero() && ((fin / f * hundred) - rate).abs() < Decimal::new(1, 1)
+                        percent(fin, *f).is_some_and(|p| (p - rate).abs() < Decimal::new(1, 1))
                     });
                     out.push(check(
                         RULE,
@@ -1355,12 +1359,23 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
                     ));
                 }
                 Some((b, name)) => {
+                    let Some(computed) = percent(fin, b) else {
+                        continue;
+                    };
                     evaluated += 1;
-                    let computed = fin / b * hundred;
                     // One unit of the rate's last printed digit (publications round or truncate)
                     // plus what the rounding of the two amounts moves the quotient.
                     let decimals = rate.scale();
-                    let tol = Decimal::new(1, decimals) + (h / b + fin * h / (b * b)) * hundred;
+                    // (h / b + F·h / b²) · 100, computed without overflow on absurd figures.
+                    let spread = percent(h, b)
+                        .zip(
+                            percent(h, b)
+                                .zip(fin.checked_div(b))
+                                .and_then(|(x, q)| x.checked_mul(q)),
+                        )
+                        .and_then(|(a, c)| a.checked_add(c))
+                        .unwrap_or(Decimal::MAX);
+                    let tol = Decimal::new(1, decimals).saturating_add(spread);
                     let ok = (computed - rate).abs() <= tol;
                     let mut shown = computed;
                     shown.rescale(decimals);

@@ -77,6 +77,9 @@ fn patterns() -> &'static Patterns {
 
 fn money(num: &str, unit: &str) -> Option<(Decimal, u32)> {
     let n = num.replace(',', "");
+    if n.len() > 20 {
+        return None; // no budget has such a figure; keeps the arithmetic in range
+    }
     let v = Decimal::from_str(&n).ok()?;
     let decimals = n.split_once('.').map(|(_, r)| r.len() as u32).unwrap_or(0);
     let factor = if unit == "万元" {
@@ -84,7 +87,7 @@ fn money(num: &str, unit: &str) -> Option<(Decimal, u32)> {
     } else {
         Decimal::ONE
     };
-    Some((v * factor, decimals))
+    Some((v.checked_mul(factor)?, decimals))
 }
 
 fn key_of(subject: &str) -> Option<&'static str> {
@@ -170,8 +173,11 @@ pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
                 let Some(seg) = sentence.get(seg_start..seg_end) else {
                     continue;
                 };
-                let local = whole.start() - seg_start;
-                let Some((final_yuan, fd)) = money(&oc[1], &oc[2]) else {
+                let local = whole.start().saturating_sub(seg_start);
+                let (Some(num), Some(unit)) = (oc.get(1), oc.get(2)) else {
+                    continue;
+                };
+                let Some((final_yuan, fd)) = money(num.as_str(), unit.as_str()) else {
                     continue;
                 };
                 let mut decimals = fd;
@@ -184,7 +190,7 @@ pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
                 };
                 let initial = take(&p.initial);
                 let full_year = take(&p.full_year);
-                let unit_is_wan = oc[2].eq("万元");
+                let unit_is_wan = unit.as_str() == "万元";
                 let completion = p.completion.captures(seg.get(local..).unwrap_or(""));
                 // Subject: the words before the first figure of the segment.
                 let first_fig = [

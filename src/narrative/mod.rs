@@ -1099,7 +1099,11 @@ fn make_token(text: &str, start: usize, end: usize, num: &str, unit: &str) -> Op
         "个" => Unit::Count,
         _ => return None,
     };
-    let value = Decimal::from_str(&num.replace(',', "")).ok()?;
+    let digits = num.replace(',', "");
+    if digits.len() > 20 {
+        return None; // keeps every later sum and ratio inside Decimal's range
+    }
+    let value = Decimal::from_str(&digits).ok()?;
     let value = match unit {
         Unit::Money(f) => value.checked_mul(Decimal::from(f))?,
         _ => value,

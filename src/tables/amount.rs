@@ -66,7 +66,8 @@ pub fn parse(cell: &str) -> Parsed {
             _ => return Parsed::Text,
         }
     }
-    if !seen_digit || digits.len() > 24 {
+    // At most 20 characters: sums over whole tables of such figures stay far inside Decimal's range.
+    if !seen_digit || digits.len() > 20 {
         return Parsed::Text;
     }
     match digits.parse::<Decimal>() {

@@ -500,7 +500,7 @@ fn read_funds_row(s: &mut State, cells: &[String]) {
             .cloned()
             .unwrap_or_default();
         let value = match amount::parse(&raw) {
-            Parsed::Number { value, .. } => Some(value * factor),
+            Parsed::Number { value, .. } => value.checked_mul(factor),
             _ => None,
         };
         let raw_used = !raw.is_empty() && value.is_some();
