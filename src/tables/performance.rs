@@ -96,7 +96,8 @@ fn field_of(label: &str) -> Option<Field> {
         return None;
     }
     let has = |s: &str| l.contains(s);
-    Some(if has("项目名称") || has("部门名称") || has("单位名称") {
+    let names_unit = l.ends_with("名称") && (has("部门") || has("单位"));
+    Some(if has("项目名称") || names_unit {
         Field::ProjectName
     } else if has("主管部门") {
         Field::Department
@@ -199,6 +200,8 @@ struct State {
     level2: [Option<String>; 2],
     /// The signature line (负责人 / 经办人 / 填报日期) ends the form.
     done: bool,
+    /// The unit a label cell prints (预算金额（万元）).
+    unit_hint: Option<String>,
     /// Page of the last indicator row, and where its indicators start in `indicators`.
     last_indicator_row: Option<(usize, usize)>,
 }
@@ -294,6 +297,18 @@ pub fn recognize(
 }
 
 fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&str>) {
+    // A unit printed in a label cell (预算金额（万元）, 项目资金（元）) is the form's own.
+    if s.unit_hint.is_none() {
+        s.unit_hint = cells.iter().find_map(|c| {
+            let c = squash(c);
+            ["万元", "元"]
+                .into_iter()
+                .find(|u| c.contains(&format!("({u})")) || c.contains(&format!("（{u}）")))
+                .map(str::to_string)
+        });
+    }
+    let hint = s.unit_hint.clone();
+    let table_unit = hint.as_deref().or(table_unit);
     let first = cells.first().map(String::as_str).unwrap_or("");
     let first_field = field_of(first);
     if s.done && first_field != Some(Field::Footer) {
@@ -402,6 +417,47 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
         }
         return;
     }
+    // A form with one goal and no 实施期目标 | 年度目标 header (整体绩效目标表: 年度总体目标 | …).
+    if first_field == Some(Field::Goal) && !s.in_goals && cells.len() >= 2 {
+        let text = cells.get(1..).unwrap_or(&[]).join("");
+        let l = squash(first);
+        if l.contains("实施期") || l.contains("长期") {
+            s.target.goal_period.get_or_insert(text);
+        } else {
+            s.target.goal_annual.get_or_insert(text);
+        }
+        return;
+    }
+    // 金额合计 | 200.50 (整体绩效目标表): the year's total.
+    if first_field.is_none()
+        && (squash(first).contains("金额合计") || squash(first).contains("资金合计"))
+    {
+        if let Some(v) = cells
+            .iter()
+            .skip(1)
+            .find(|c| matches!(amount::parse(c), Parsed::Number { .. }))
+        {
+            let factor = s
+                .target
+                .funds_unit
+                .as_deref()
+                .or(table_unit)
+                .and_then(amount::unit_factor)
+                .unwrap_or(Decimal::ONE);
+            if let Parsed::Number { value, .. } = amount::parse(v) {
+                if s.target.funds_unit.is_none() {
+                    s.target.funds_unit = table_unit.map(str::to_string);
+                }
+                set_fund(
+                    &mut s.target.funds_annual,
+                    "total",
+                    value.checked_mul(factor),
+                    v,
+                );
+            }
+            return;
+        }
+    }
     if first_field == Some(Field::Footer) {
         s.in_indicators = false;
         s.done = true;
@@ -460,7 +516,7 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
                     s.target
                         .other_fields
                         .entry(c.clone())
-                        .or_insert_with(|| cells.get(1..).unwrap_or(&[]).concat());
+                        .or_insert_with(|| cells.get(1..).unwrap_or(&[]).join(" | "));
                     return;
                 }
                 i += 1;
@@ -569,7 +625,12 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
         pair.clear();
     };
     for (k, c) in cells.iter().enumerate() {
-        let level = level_of(c);
+        let mut level = level_of(c);
+        // A cut name (服务对象满意度) where this half already has its level 2 is the 三级指标.
+        let exact = LEVEL1.iter().chain(LEVEL2).any(|n| *n == squash(c));
+        if level == Some(Level::Two) && !exact && got_level2 && pair.is_empty() {
+            level = None;
+        }
         if let Some(level) = level {
             if !pair.is_empty() {
                 // A level name after content: the next half begins.
@@ -621,6 +682,80 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(text: &str) -> Vec<RawRow> {
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| RawRow {
+                slots: line
+                    .split('\t')
+                    .enumerate()
+                    .map(|(k, t)| crate::document::Slot {
+                        text: t.to_string(),
+                        id: i * 100 + k,
+                        first_row: true,
+                        first_col: true,
+                        x: None,
+                    })
+                    .collect(),
+                page: 7,
+                bbox: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unit_wide_form() {
+        let (forms, diags) = recognize(
+            &rows(
+                "部门（单位）名称\t某某局\t\t\t\n年度主要任务\t任务名称\t主要内容\t预算金额（万元）\n\t行政运行\t保障机关运转\t120.50\n金额合计\t\t\t200.50\n年度总体目标\t保障机关正常运转。\t\t\t\n年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t执法检查次数\t≥12次\n\t\t质量指标\t检查覆盖率\t100%\n\t满意度指标\t服务对象满意度指标\t服务对象满意度\t≥90%",
+            ),
+            None,
+        );
+        assert!(diags.is_empty());
+        assert_eq!(forms.len(), 1);
+        let f = &forms[0];
+        assert_eq!(f.project_name.as_deref(), Some("某某局"));
+        assert_eq!(f.funds_unit.as_deref(), Some("万元"));
+        assert_eq!(f.funds_annual.total, Some(Amount(Decimal::from(2_005_000))));
+        assert_eq!(f.goal_annual.as_deref(), Some("保障机关正常运转。"));
+        assert_eq!(f.goal_period, None);
+        let ind: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = f
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.target.as_str(),
+                    i.level2.as_deref(),
+                    i.level3.as_deref(),
+                    i.value.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ind,
+            [
+                (
+                    "annual",
+                    Some("数量指标"),
+                    Some("执法检查次数"),
+                    Some("≥12次")
+                ),
+                ("annual", Some("质量指标"), Some("检查覆盖率"), Some("100%")),
+                (
+                    "annual",
+                    Some("服务对象满意度指标"),
+                    Some("服务对象满意度"),
+                    Some("≥90%")
+                ),
+            ]
+        );
+        assert_eq!(f.indicators[2].level1.as_deref(), Some("满意度指标"));
+        assert_eq!(
+            f.other_fields.get("行政运行").map(String::as_str),
+            Some("保障机关运转 | 120.50")
+        );
+    }
 
     #[test]
     fn level_names_even_cut_short() {
