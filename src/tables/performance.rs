@@ -720,7 +720,8 @@ mod tests {
         assert_eq!(f.funds_annual.total, Some(Amount(Decimal::from(2_005_000))));
         assert_eq!(f.goal_annual.as_deref(), Some("保障机关正常运转。"));
         assert_eq!(f.goal_period, None);
-        let ind: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = f
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let ind: Vec<Row> = f
             .indicators
             .iter()
             .map(|i| {
