@@ -199,6 +199,16 @@ pub fn could_continue_title(text: &str) -> bool {
         .any(|k| s.contains(k))
 }
 
+/// The document's own title: a year and 部门/单位 预算/决算 (公开) at the end.
+pub fn is_cover_title(text: &str) -> bool {
+    let s = squash(text);
+    let s = s.trim_end_matches("公开");
+    let ends = ["部门预算", "单位预算", "部门决算", "单位决算"]
+        .iter()
+        .any(|e| s.ends_with(e));
+    ends && s.contains("20") && s.contains('年')
+}
+
 /// A grid's top row that is really the table's title, label, unit or unit-name line.
 pub fn is_meta_row(text: &str) -> bool {
     let f = classify(text);

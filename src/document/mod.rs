@@ -241,7 +241,11 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
             if prev_page == page {
                 let joined = format!("{prev} {text}");
                 let j = lines::classify(&joined);
+                // A cover line ("某某局2024年度部门预算") above a complete title is no first half.
+                let cover_above_title =
+                    matches!(facts.kind, LineKind::Title(_)) && lines::is_cover_title(&prev);
                 if matches!(j.kind, LineKind::Title(_))
+                    && !cover_above_title
                     && (!matches!(facts.kind, LineKind::Title(_))
                         || lines::could_continue_title(&prev))
                 {
