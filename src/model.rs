@@ -244,7 +244,34 @@ pub struct PerformanceTarget {
     /// Labelled fields the recognizer has no name for, as printed (label → text).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub other_fields: BTreeMap<String, String>,
+    /// Self-evaluation forms (绩效自评表): 实际完成情况 beside the 年度目标.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_achieved: Option<String>,
+    /// Self-evaluation forms: one line per funds row (年度资金总额, 其中: 当年财政拨款 …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub execution: Vec<ExecutionLine>,
+    /// Self-evaluation forms: 总分 as printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_score: Option<String>,
     pub pages: Vec<usize>,
+}
+
+/// A funds row of a self-evaluation form: budget, execution and score.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionLine {
+    /// The row's label as printed (年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金).
+    pub line: String,
+    /// 年初预算数 (yuan).
+    pub initial_budget: Option<Amount>,
+    /// 全年预算数 (yuan).
+    pub full_year_budget: Option<Amount>,
+    /// 全年执行数 (yuan).
+    pub executed: Option<Amount>,
+    /// 执行率 as printed ("95.00%").
+    pub execution_rate: Option<String>,
+    /// 分值 and 得分 as printed.
+    pub max_score: Option<String>,
+    pub score: Option<String>,
 }
 
 /// Amounts of one funding column of a performance-target form (yuan; null where blank).
@@ -279,6 +306,15 @@ pub struct Indicator {
     pub level3: Option<String>,
     /// 指标值 as printed ("≥90%", "500元/人/次").
     pub value: Option<String>,
+    /// Self-evaluation forms: 实际完成值, 分值, 得分, 偏差原因分析及改进措施, as printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<String>,
     pub page: usize,
 }
 

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::amount::{self, Parsed};
 use super::clean_name;
 use crate::document::RawRow;
-use crate::model::{Amount, Diagnostic, Funds, Indicator, PerformanceTarget};
+use crate::model::{Amount, Diagnostic, ExecutionLine, Funds, Indicator, PerformanceTarget};
 use crate::pdf::normalize::squash;
 
 /// Level-1 names of the national indicator framework (财政部 项目支出绩效指标体系).
@@ -132,6 +132,26 @@ fn field_of(label: &str) -> Option<Field> {
     })
 }
 
+/// A self-evaluation funds header cell: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分.
+fn eval_column(cell: &str) -> Option<&'static str> {
+    let c = squash(cell);
+    if c.contains("年初预算") {
+        Some("initial_budget")
+    } else if c.contains("全年预算") || c.contains("调整预算") {
+        Some("full_year_budget")
+    } else if c.contains("执行数") || c.contains("实际支出") {
+        Some("executed")
+    } else if c.contains("执行率") {
+        Some("execution_rate")
+    } else if c == "分值" {
+        Some("max_score")
+    } else if c == "得分" {
+        Some("score")
+    } else {
+        None
+    }
+}
+
 /// Which funding line a label names.
 fn fund_key(label: &str) -> Option<&'static str> {
     let l = squash(label);
@@ -202,6 +222,13 @@ struct State {
     done: bool,
     /// The unit a label cell prints (预算金额（万元）).
     unit_hint: Option<String>,
+    /// Self-evaluation forms (绩效自评表): the funds columns in printed order
+    /// (initial_budget, full_year_budget, executed, max_score, execution_rate, score).
+    eval_columns: Vec<&'static str>,
+    /// Self-evaluation goals: 预期目标 | 实际完成情况.
+    eval_goals: bool,
+    /// Self-evaluation indicators: 指标值 followed by 实际完成值 | 分值 | 得分 | 偏差原因.
+    eval_indicators: bool,
     /// Page of the last indicator row, and where its indicators start in `indicators`.
     last_indicator_row: Option<(usize, usize)>,
 }
@@ -322,6 +349,17 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
     {
         return;
     }
+    // Self-evaluation: 总分 | 100 | 95 (the last figure is the score).
+    if squash(first).starts_with("总分") {
+        s.target.total_score = cells
+            .iter()
+            .skip(1)
+            .rev()
+            .find(|c| matches!(amount::parse(c), Parsed::Number { .. }))
+            .cloned();
+        s.in_indicators = false;
+        return;
+    }
     // The indicator block runs to the footer.
     if s.in_indicators && !matches!(first_field, Some(Field::Footer | Field::ProjectName)) {
         if cells
@@ -343,6 +381,9 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
         s.in_indicators = true;
         s.in_goals = false;
         s.in_funds = false;
+        s.eval_indicators = cells
+            .iter()
+            .any(|c| squash(c).contains("完成值") || squash(c).contains("实际完成"));
         if s.halves.is_empty() {
             let n = cells.iter().filter(|c| squash(c) == "三级指标").count();
             s.halves = if n >= 2 {
@@ -351,6 +392,28 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
                 vec!["annual"]
             };
         }
+        return;
+    }
+    // Self-evaluation: the funds header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分).
+    let eval_cols: Vec<&'static str> = cells.iter().filter_map(|c| eval_column(c)).collect();
+    if eval_cols.len() >= 3 {
+        s.eval_columns = eval_cols;
+        s.in_funds = true;
+        if s.target.funds_unit.is_none() {
+            s.target.funds_unit = table_unit.map(str::to_string).or(Some("元".into()));
+        }
+        return;
+    }
+    if !s.eval_columns.is_empty() && s.in_funds && read_execution_row(s, cells) {
+        return;
+    }
+    // Self-evaluation goals: 预期目标 | 实际完成情况.
+    if cells.iter().any(|c| squash(c).contains("预期目标"))
+        && cells.iter().any(|c| squash(c).contains("实际完成"))
+    {
+        s.in_funds = false;
+        s.in_goals = true;
+        s.eval_goals = true;
         return;
     }
     match first_field {
@@ -399,6 +462,13 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
             cells.iter().collect()
         };
         let mut texts = texts.into_iter();
+        if s.eval_goals {
+            if s.target.goal_annual.is_none() {
+                s.target.goal_annual = texts.next().cloned();
+                s.target.goal_achieved = texts.next().cloned();
+            }
+            return;
+        }
         if s.target.goal_period.is_none() && s.target.goal_annual.is_none() {
             let halves = if s.halves.is_empty() {
                 vec!["period", "annual"]
@@ -525,6 +595,51 @@ fn read_row(s: &mut State, cells: &[String], page: usize, table_unit: Option<&st
     }
 }
 
+/// A self-evaluation funds row: its label, then one cell per header column in printed order.
+/// Returns false when the row is not one (the funds block has ended).
+fn read_execution_row(s: &mut State, cells: &[String]) -> bool {
+    let Some(label_at) = cells
+        .iter()
+        .position(|c| !matches!(amount::parse(c), Parsed::Number { .. }) && !c.ends_with('%'))
+    else {
+        return false;
+    };
+    let label = cells.get(label_at).map(String::as_str).unwrap_or("");
+    if fund_key(label).is_none()
+        && !squash(label).contains("资金")
+        && !squash(label).contains("拨款")
+    {
+        return false;
+    }
+    let factor = s
+        .target
+        .funds_unit
+        .as_deref()
+        .and_then(amount::unit_factor)
+        .unwrap_or(Decimal::ONE);
+    let mut line = ExecutionLine {
+        line: label.trim_start_matches("项目资金").to_string(),
+        ..Default::default()
+    };
+    let values = cells.get(label_at + 1..).unwrap_or(&[]);
+    for (col, v) in s.eval_columns.iter().zip(values) {
+        let money = || match amount::parse(v) {
+            Parsed::Number { value, .. } => value.checked_mul(factor).map(Amount),
+            _ => None,
+        };
+        match *col {
+            "initial_budget" => line.initial_budget = money(),
+            "full_year_budget" => line.full_year_budget = money(),
+            "executed" => line.executed = money(),
+            "execution_rate" => line.execution_rate = Some(v.clone()),
+            "max_score" => line.max_score = Some(v.clone()),
+            _ => line.score = Some(v.clone()),
+        }
+    }
+    s.target.execution.push(line);
+    true
+}
+
 /// `实施期资金总额： | 774,000 | 年度资金总额： | 150,000`: the first pair of a line is the
 /// implementation period's, the second the year's (unless the label says which).
 fn read_funds_row(s: &mut State, cells: &[String]) {
@@ -597,6 +712,8 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
     } else {
         s.halves.clone()
     };
+    // Self-evaluation rows carry 三级 | 指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 in one half.
+    let group = if s.eval_indicators { 6 } else { 2 };
     // The level names later in the row (the annual half repeats only level 2).
     let mut half = 0usize;
     let mut pair: Vec<String> = Vec::new();
@@ -617,6 +734,10 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
             level2,
             level3: pair.first().cloned(),
             value: pair.get(1).cloned(),
+            actual: pair.get(2).cloned(),
+            max_score: pair.get(3).cloned(),
+            score: pair.get(4).cloned(),
+            deviation: pair.get(5).cloned(),
             page,
         });
         if let Some(e) = emitted.get_mut(half) {
@@ -670,7 +791,7 @@ fn read_indicator_cells(s: &mut State, cells: &[String], page: usize) {
             continue;
         }
         pair.push(c.clone());
-        if pair.len() == 2 {
+        if pair.len() == group {
             emit(s, half, &mut pair, &mut emitted);
             half += 1;
             got_level2 = false;
@@ -756,6 +877,55 @@ mod tests {
             f.other_fields.get("行政运行").map(String::as_str),
             Some("保障机关运转 | 120.50")
         );
+    }
+
+    #[test]
+    fn self_evaluation_form() {
+        let (forms, _) = recognize(
+            &rows(
+                "项目名称\t社区治理项目\t\t\n主管部门\t某某区民政局\t实施单位\t某某街道\n项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\t年度资金总额\t100.00\t120.00\t114.00\t10\t95.00%\t9.5\n\t其中：当年财政拨款\t100.00\t120.00\t114.00\n\t上年结转资金\t0.00\t0.00\t0.00\n年度总体目标\t预期目标\t实际完成情况\n\t完成社区治理任务。\t已完成。\n绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n\t产出指标\t数量指标\t服务社区数\t≥10个\t12个\t20\t20\t无\n\t\t时效指标\t完成时间\t年底前\t11月\t10\t10\t无\n总分\t100\t95.5",
+            ),
+            None,
+        );
+        assert_eq!(forms.len(), 1);
+        let f = &forms[0];
+        assert_eq!(f.project_name.as_deref(), Some("社区治理项目"));
+        assert_eq!(f.implementing_unit.as_deref(), Some("某某街道"));
+        assert_eq!(f.execution.len(), 3);
+        let total = &f.execution[0];
+        assert_eq!(total.line, "年度资金总额");
+        assert_eq!(total.initial_budget, Some(Amount(Decimal::from(1_000_000))));
+        assert_eq!(
+            total.full_year_budget,
+            Some(Amount(Decimal::from(1_200_000)))
+        );
+        assert_eq!(total.executed, Some(Amount(Decimal::from(1_140_000))));
+        assert_eq!(total.execution_rate.as_deref(), Some("95.00%"));
+        assert_eq!(total.score.as_deref(), Some("9.5"));
+        assert_eq!(
+            f.execution[1].executed,
+            Some(Amount(Decimal::from(1_140_000)))
+        );
+        assert_eq!(f.execution[1].score, None);
+        assert_eq!(f.goal_annual.as_deref(), Some("完成社区治理任务。"));
+        assert_eq!(f.goal_achieved.as_deref(), Some("已完成。"));
+        assert_eq!(f.indicators.len(), 2);
+        let i = &f.indicators[0];
+        assert_eq!(
+            (
+                i.level1.as_deref(),
+                i.level2.as_deref(),
+                i.level3.as_deref()
+            ),
+            (Some("产出指标"), Some("数量指标"), Some("服务社区数"))
+        );
+        assert_eq!(i.value.as_deref(), Some("≥10个"));
+        assert_eq!(i.actual.as_deref(), Some("12个"));
+        assert_eq!(i.max_score.as_deref(), Some("20"));
+        assert_eq!(i.score.as_deref(), Some("20"));
+        assert_eq!(i.deviation.as_deref(), Some("无"));
+        assert_eq!(f.indicators[1].level2.as_deref(), Some("时效指标"));
+        assert_eq!(f.total_score.as_deref(), Some("95.5"));
     }
 
     #[test]
