@@ -183,6 +183,9 @@ pub const TARGET_COLUMNS: &[&str] = &[
     "funds_annual_other",
     "goal_period",
     "goal_annual",
+    "goal_achieved",
+    "executed_total",
+    "total_score",
     "indicators",
     "page",
 ];
@@ -341,6 +344,10 @@ pub fn target_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
                 "funds_annual_other": amount(af.other),
                 "goal_period": p.goal_period,
                 "goal_annual": p.goal_annual,
+                "goal_achieved": p.goal_achieved,
+                // Self-evaluation: 全年执行数 of the 资金总额 line.
+                "executed_total": amount(p.execution.first().and_then(|l| l.executed)),
+                "total_score": p.total_score,
                 "indicators": p.indicators.len(),
                 "page": p.pages.first(),
             }));
