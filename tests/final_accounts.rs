@@ -457,3 +457,50 @@ fn planted_inconsistencies_are_caught_by_their_rules() {
         "{got:?}"
     );
 }
+
+/// A filled 政府性基金 决算 table whose 合计 row shares its grid row with the 本年支出 sub-headers
+/// (as the Shanghai template draws it): the figures stay in the 合计 row, the words become headers,
+/// and the row rolls forward.
+#[test]
+fn filled_gov_fund_table_with_total_beside_subheaders() {
+    let text = "某某局2024年度部门决算\n\n政府性基金预算财政拨款收入支出决算表\n\n单位：万元\n\n\
+项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余\n\
+功能分类科目编码\t科目名称\t\t\t\t\t\t\n\
+合计\t\t10.00\t5.00\t合计\t基本支出\t项目支出\t7.00\n\
+212\t城乡社区支出\t10.00\t5.00\t8.00\t3.00\t5.00\t7.00\n";
+    let d = gongkai::extract::extract_bytes("gf.txt", text.as_bytes(), &Default::default())
+        .expect("reads");
+    let t = d
+        .tables
+        .iter()
+        .find(|t| t.kind == TableKind::GovFundExpenditure)
+        .expect("table");
+    assert_eq!(
+        t.columns,
+        [
+            "carryover",
+            "current_income",
+            "total",
+            "basic",
+            "project",
+            "carryover_end"
+        ]
+    );
+    let total = t.rows.iter().find(|r| r.name == "合计").expect("合计 row");
+    let v = |r: &gongkai::model::Row, k: &str| {
+        r.values.get(k).copied().flatten().map(|a| a.to_string())
+    };
+    assert_eq!(v(total, "carryover").as_deref(), Some("100000.00"));
+    assert_eq!(v(total, "carryover_end").as_deref(), Some("70000.00"));
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r.code.as_deref() == Some("212"))
+        .expect("212");
+    assert_eq!(v(row, "total").as_deref(), Some("80000.00"));
+    assert!(d.checks.iter().any(|c| c.rule == "row.columns" && c.passed));
+    assert!(!d
+        .diagnostics
+        .iter()
+        .any(|g| g.message.contains("not a number")));
+}

@@ -165,11 +165,27 @@ fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
 /// same grid row as the last sub-headers (本年支出: 合计 | 基本支出 | 项目支出). When the last header
 /// row starts with a total label, that label becomes a data row of its own, placed after the header.
 fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usize {
-    // The last header row with text (an empty table's blank rows come after it).
-    let Some(at) = (0..header_end)
+    // The last header row with text (an empty table's blank rows come after it), or — where the
+    // row holds figures too — the first data row.
+    let last_header = (0..header_end)
         .rev()
-        .find(|&i| rows.get(i).is_some_and(|r| !r.is_blank()))
-    else {
+        .find(|&i| rows.get(i).is_some_and(|r| !r.is_blank()));
+    let mixed_data_row = rows.get(header_end).is_some_and(|r| {
+        let texts: Vec<&str> = own_texts(r)
+            .map(|(_, t)| t)
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        texts.first().is_some_and(|t| is_total_name(t))
+            && texts
+                .iter()
+                .skip(1)
+                .any(|t| matches!(amount::parse(t), Parsed::Text) && !is_total_name(t))
+    });
+    let at = if mixed_data_row {
+        header_end
+    } else if let Some(i) = last_header {
+        i
+    } else {
         return header_end;
     };
     let Some(last) = rows.get(at).filter(|_| at >= 1) else {
