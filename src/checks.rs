@@ -563,6 +563,15 @@ const INCOME_SOURCES: &[&str] = &[
     "other_income",
 ];
 
+/// A row as a message names it: its printed name, else its code.
+fn row_label(r: &Row) -> String {
+    if r.name.is_empty() {
+        r.code.clone().unwrap_or_default()
+    } else {
+        r.name.clone()
+    }
+}
+
 fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
     let mut evaluated = 0;
     let mut failures = 0;
@@ -621,11 +630,7 @@ fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
                         format!(
                             "{} row {}: {total_key} {} ≠ {} {} (difference {})",
                             t.title.as_deref().unwrap_or(t.kind.as_str()),
-                            if r.name.is_empty() {
-                                r.code.clone().unwrap_or_default()
-                            } else {
-                                r.name.clone()
-                            },
+                            row_label(r),
                             show(stated, t),
                             parts.join(" + "),
                             show(sum, t),
@@ -655,11 +660,7 @@ fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
                         format!(
                             "{} row {}: 年初结转和结余 {} + 本年收入 {} − 本年支出 {} = {} ≠ 年末结转和结余 {}",
                             t.title.as_deref().unwrap_or(t.kind.as_str()),
-                            if r.name.is_empty() {
-                                r.code.clone().unwrap_or_default()
-                            } else {
-                                r.name.clone()
-                            },
+                            row_label(r),
                             show(begin, t),
                             show(income, t),
                             show(spent, t),
@@ -1313,16 +1314,16 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
         } else {
             c.subject.clone()
         };
-        let table_budget = c
-            .key
-            .as_deref()
-            .filter(|k| {
-                matches!(
-                    *k,
-                    "three_public" | "outbound_travel" | "reception" | "vehicle"
-                )
-            })
-            .and_then(|k| three_public_value(d, &format!("{k}_budget")));
+        // 三公 and its items: the table's 预算数 / 决算数 for the same key.
+        let three_public_key = c.key.as_deref().filter(|k| {
+            matches!(
+                *k,
+                "three_public" | "outbound_travel" | "reception" | "vehicle"
+            )
+        });
+        let table_budget =
+            three_public_key.and_then(|k| three_public_value(d, &format!("{k}_budget")));
+        let table_final = three_public_key.and_then(|k| three_public_value(d, k));
         let budget_for = |basis: Option<&str>| -> Option<(Decimal, &'static str)> {
             let initial = c.initial_budget.map(|a| (a.0, "年初预算"));
             let full = c.full_year_budget.map(|a| (a.0, "全年预算"));
@@ -1426,20 +1427,17 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
                 ));
             }
         }
-        // 三公 outcome stated in the narrative vs the table's 决算数.
-        let table_final = c
-            .key
-            .as_deref()
-            .filter(|k| {
-                matches!(
-                    *k,
-                    "three_public" | "outbound_travel" | "reception" | "vehicle"
-                )
-            })
-            .and_then(|k| three_public_value(d, k));
-        if let Some((tv, tloc)) = &table_final {
+        // 三公 outcome and budget stated in the narrative vs the table's 决算数 / 预算数.
+        let stated_budget = c.initial_budget.or(c.full_year_budget).map(|a| a.0);
+        for (stated, table, what, column) in [
+            (Some(fin), &table_final, "决算", "决算数"),
+            (stated_budget, &table_budget, "budget", "预算数"),
+        ] {
+            let (Some(stated), Some((tv, tloc))) = (stated, table) else {
+                continue;
+            };
             evaluated += 1;
-            let ok = (fin - tv).abs() <= h * Decimal::TWO;
+            let ok = (stated - tv).abs() <= h * Decimal::TWO;
             let mut locs = here.clone();
             locs.push(tloc.clone());
             out.push(check(
@@ -1447,28 +1445,8 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
                 Severity::Warning,
                 ok,
                 format!(
-                    "{subject}: narrative 决算 {} vs 三公 table 决算数 {} {quote}",
-                    wan(fin),
-                    wan(*tv)
-                ),
-                locs,
-            ));
-        }
-        // 三公 budget stated in the narrative vs the table's 预算数.
-        if let (Some(stated), Some((tv, tloc))) =
-            (c.initial_budget.or(c.full_year_budget), &table_budget)
-        {
-            evaluated += 1;
-            let ok = (stated.0 - tv).abs() <= h * Decimal::TWO;
-            let mut locs = here.clone();
-            locs.push(tloc.clone());
-            out.push(check(
-                RULE,
-                Severity::Warning,
-                ok,
-                format!(
-                    "{subject}: narrative budget {} vs 三公 table 预算数 {} {quote}",
-                    wan(stated.0),
+                    "{subject}: narrative {what} {} vs 三公 table {column} {} {quote}",
+                    wan(stated),
                     wan(*tv)
                 ),
                 locs,

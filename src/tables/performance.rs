@@ -89,6 +89,19 @@ enum Field {
     Footer,
 }
 
+/// Label words → field, tried in order (a label holding several takes the first).
+const FIELD_WORDS: &[(&[&str], Field)] = &[
+    (&["主管部门"], Field::Department),
+    (&["实施单位"], Field::ImplementingUnit),
+    (&["项目属性"], Field::Attribute),
+    (&["项目资金", "资金情况"], Field::Funds),
+    (&["项目概况", "项目简介"], Field::Overview),
+    (&["立项依据"], Field::Basis),
+    (&["必要性"], Field::Necessity),
+    (&["措施"], Field::Measures),
+    (&["实施计划"], Field::Plan),
+];
+
 fn field_of(label: &str) -> Option<Field> {
     let l = squash(label);
     let l = l.trim_end_matches([':', '：']);
@@ -97,39 +110,32 @@ fn field_of(label: &str) -> Option<Field> {
     }
     let has = |s: &str| l.contains(s);
     let names_unit = l.ends_with("名称") && (has("部门") || has("单位"));
-    Some(if has("项目名称") || names_unit {
-        Field::ProjectName
-    } else if has("主管部门") {
-        Field::Department
-    } else if has("实施单位") {
-        Field::ImplementingUnit
-    } else if has("项目属性") {
-        Field::Attribute
-    } else if matches!(l, "项目期" | "项目日期" | "实施期限" | "项目周期") {
-        Field::Period
-    } else if has("项目资金") || has("资金情况") {
-        Field::Funds
-    } else if has("项目概况") || has("项目简介") {
-        Field::Overview
-    } else if has("立项依据") {
-        Field::Basis
-    } else if has("必要性") {
-        Field::Necessity
-    } else if has("措施") {
-        Field::Measures
-    } else if has("实施计划") {
-        Field::Plan
-    } else if has("实施期目标") || (has("年度目标") && l.chars().count() <= 5) {
-        Field::GoalsHeader
-    } else if l.ends_with("目标") && l.chars().count() <= 6 {
-        Field::Goal
-    } else if INDICATOR_HEADERS.contains(&l) {
-        Field::IndicatorHeader
-    } else if has("负责人") || has("经办人") || has("联系电话") || has("填报日期") {
-        Field::Footer
-    } else {
-        return None;
-    })
+    if has("项目名称") || names_unit {
+        return Some(Field::ProjectName);
+    }
+    if matches!(l, "项目期" | "项目日期" | "实施期限" | "项目周期") {
+        return Some(Field::Period);
+    }
+    if let Some((_, f)) = FIELD_WORDS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| has(w)))
+    {
+        return Some(*f);
+    }
+    Some(
+        if has("实施期目标") || (has("年度目标") && l.chars().count() <= 5) {
+            Field::GoalsHeader
+        } else if l.ends_with("目标") && l.chars().count() <= 6 {
+            Field::Goal
+        } else if INDICATOR_HEADERS.contains(&l) {
+            Field::IndicatorHeader
+        } else if has("负责人") || has("经办人") || has("联系电话") || has("填报日期")
+        {
+            Field::Footer
+        } else {
+            return None;
+        },
+    )
 }
 
 /// A self-evaluation funds header cell: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分.
