@@ -285,6 +285,26 @@ fn recheck(d: &Disclosure) -> BTreeSet<String> {
         .collect()
 }
 
+/// Change the first narrative comparison matching `which`.
+fn edit_comparison(
+    d: &mut Disclosure,
+    which: impl Fn(&Comparison) -> bool,
+    edit: impl FnOnce(&mut Comparison),
+) {
+    let mut comps: Vec<Comparison> =
+        serde_json::from_value(d.narrative["comparisons"].clone()).expect("comparisons");
+    edit(
+        comps
+            .iter_mut()
+            .find(|c| which(c))
+            .expect("a matching statement"),
+    );
+    d.narrative.insert(
+        "comparisons".into(),
+        serde_json::to_value(&comps).expect("json"),
+    );
+}
+
 fn set(d: &mut Disclosure, kind: TableKind, name: &str, key: &str, yuan: &str) {
     let t = d.tables.iter_mut().find(|t| t.kind == kind).expect("table");
     let r = t
@@ -364,31 +384,19 @@ fn planted_inconsistencies_are_caught_by_their_rules() {
 
     // A stated completion rate changed (95.45% → 96.45%).
     let mut d = base.clone();
-    let mut comps: Vec<Comparison> =
-        serde_json::from_value(d.narrative["comparisons"].clone()).expect("comparisons");
-    let c = comps
-        .iter_mut()
-        .find(|c| c.key.as_deref() == Some("general_budget_expenditure"))
-        .expect("general budget statement");
-    c.completion_percent = Some(Decimal::new(9645, 2));
-    d.narrative.insert(
-        "comparisons".into(),
-        serde_json::to_value(&comps).expect("json"),
+    edit_comparison(
+        &mut d,
+        |c| c.key.as_deref() == Some("general_budget_expenditure"),
+        |c| c.completion_percent = Some(Decimal::new(9645, 2)),
     );
     assert_eq!(new_failures(&d), rules(&["narrative.comparison"]));
 
     // "决算数小于预算数" where the outcome exceeds the budget.
     let mut d = base.clone();
-    let mut comps: Vec<Comparison> =
-        serde_json::from_value(d.narrative["comparisons"].clone()).expect("comparisons");
-    let c = comps
-        .iter_mut()
-        .find(|c| c.stated_relation.as_deref() == Some("less"))
-        .expect("a 小于 statement");
-    c.stated_relation = Some("greater".into());
-    d.narrative.insert(
-        "comparisons".into(),
-        serde_json::to_value(&comps).expect("json"),
+    edit_comparison(
+        &mut d,
+        |c| c.stated_relation.as_deref() == Some("less"),
+        |c| c.stated_relation = Some("greater".into()),
     );
     assert_eq!(new_failures(&d), rules(&["narrative.comparison"]));
 
