@@ -162,8 +162,10 @@ fn is_item_row(row: &RawRow, kind: TableKind) -> bool {
 }
 
 /// Some templates (Shanghai 决算 政府性基金 / 国有资本 tables) print the 合计 row's label in the
-/// same grid row as the last sub-headers (本年支出: 合计 | 基本支出 | 项目支出). When the last header
-/// row starts with a total label, that label becomes a data row of its own, placed after the header.
+/// same grid row as the last sub-headers (本年支出: 合计 | 基本支出 | 项目支出). When that row (the
+/// last header row, or the first data row when it also holds figures) starts with a total label, it
+/// is split: the label and the figures become the 合计 data row, the other words stay sub-headers.
+/// Returns the new end of the header band.
 fn split_total_from_subheaders(rows: &mut Vec<RawRow>, header_end: usize) -> usize {
     // The last header row with text (an empty table's blank rows come after it), or — where the
     // row holds figures too — the first data row.
