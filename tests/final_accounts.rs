@@ -512,3 +512,64 @@ fn filled_gov_fund_table_with_total_beside_subheaders() {
         .iter()
         .any(|g| g.message.contains("not a number")));
 }
+
+/// The national 决算 template numbers its rows (行次) and columns (栏次): neither is an amount, and
+/// a header row that has a 行次 column is still a header row.
+#[test]
+fn row_and_column_numbers_are_not_amounts() {
+    let text = "某某局2023年度部门决算\n\n收入支出决算总表\n\n公开01表\n\n\
+部门：某某局\t\t\t\t\t金额单位：万元\n\
+收入\t\t\t支出\t\t\n\
+项目\t行次\t金额\t项目\t行次\t金额\n\
+栏次\t\t1\t栏次\t\t2\n\
+一、一般公共预算财政拨款收入\t1\t100.00\t一、一般公共服务支出\t32\t80.00\n\
+二、政府性基金预算财政拨款收入\t2\t\t二、外交支出\t33\t10.00\n\
+本年收入合计\t12\t100.00\t本年支出合计\t60\t90.00\n\
+使用非财政拨款结余\t13\t\t结余分配\t61\t\n\
+年初结转和结余\t14\t10.00\t年末结转和结余\t62\t20.00\n\
+总计\t16\t110.00\t总计\t64\t110.00\n";
+    let d = gongkai::extract::extract_bytes("national.txt", text.as_bytes(), &Default::default())
+        .expect("reads");
+    let s = d
+        .tables
+        .iter()
+        .find(|t| t.kind == TableKind::Summary)
+        .expect("summary");
+    assert_eq!(s.columns, ["total"]);
+    assert_eq!(s.rows.len(), 12);
+    let total_of = |side: Side, name: &str| {
+        s.rows
+            .iter()
+            .find(|r| r.side == Some(side) && r.name == name)
+            .and_then(|r| r.values.get("total").copied().flatten())
+            .map(|a| a.to_string())
+    };
+    assert_eq!(
+        total_of(Side::Income, "本年收入合计").as_deref(),
+        Some("1000000.00")
+    );
+    assert_eq!(
+        total_of(Side::Income, "年初结转和结余").as_deref(),
+        Some("100000.00")
+    );
+    assert_eq!(
+        total_of(Side::Expenditure, "一、一般公共服务支出").as_deref(),
+        Some("800000.00")
+    );
+    assert_eq!(
+        total_of(Side::Expenditure, "年末结转和结余").as_deref(),
+        Some("200000.00")
+    );
+    assert_eq!(
+        total_of(Side::Expenditure, "总计").as_deref(),
+        Some("1100000.00")
+    );
+    // The roll-forward of the summary holds on both sides.
+    let composition: Vec<bool> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "summary.composition")
+        .map(|c| c.passed)
+        .collect();
+    assert_eq!(composition, [true, true]);
+}

@@ -98,9 +98,13 @@ fn is_numbering_row(row: &RawRow) -> bool {
         .map(|(_, t)| squash(t))
         .filter(|t| !t.is_empty())
         .collect();
-    if texts
-        .iter()
-        .any(|t| t.contains("栏次") || t.contains("行次"))
+    // 栏次 | 1 | 2 …: the word labels a row of column numbers. A header row that merely has a
+    // 行次 column (项目 | 行次 | 金额) is not one.
+    let numbering_word = |t: &String| t.contains("栏次") || t.contains("行次");
+    if texts.iter().any(numbering_word)
+        && texts
+            .iter()
+            .all(|t| numbering_word(t) || t.chars().all(|c| c.is_ascii_digit()))
     {
         return true;
     }
