@@ -573,3 +573,57 @@ fn row_and_column_numbers_are_not_amounts() {
         .collect();
     assert_eq!(composition, [true, true]);
 }
+
+/// The national template nests the other way round — 预算数 | 决算数 above the items: the phases
+/// come from the level above, and both phases' 三公 sums are checked.
+#[test]
+fn three_public_with_phases_above_the_items() {
+    let text = "某某局2023年度部门决算\n\n一般公共预算财政拨款“三公”经费支出决算表\n\n公开07表\n\n金额单位：万元\n\
+预算数\t\t\t\t\t\t决算数\t\t\t\t\t\n\
+合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n\
+\t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\n\
+1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\n\
+30.00\t10.00\t15.00\t5.00\t10.00\t5.00\t25.00\t8.00\t14.00\t5.00\t9.00\t3.00\n";
+    let d = gongkai::extract::extract_bytes("tp.txt", text.as_bytes(), &Default::default())
+        .expect("reads");
+    let t = d
+        .tables
+        .iter()
+        .find(|t| t.kind == TableKind::ThreePublic)
+        .expect("三公");
+    assert_eq!(
+        t.column_phases.get("reception_budget").map(String::as_str),
+        Some("budget")
+    );
+    assert_eq!(
+        t.column_phases.get("vehicle_operation").map(String::as_str),
+        Some("final")
+    );
+    let row = t.rows.first().expect("row");
+    let v = |k: &str| row.values.get(k).copied().flatten().map(|a| a.to_string());
+    assert_eq!(v("total_budget").as_deref(), Some("300000.00"));
+    assert_eq!(v("vehicle_purchase_budget").as_deref(), Some("50000.00"));
+    assert_eq!(v("reception").as_deref(), Some("30000.00"));
+    // The headline figure is this year's outcome (决算数): 8 + 3 + 14 万元.
+    assert_eq!(
+        d.totals
+            .three_public_total
+            .map(|a| a.to_string())
+            .as_deref(),
+        Some("250000.00")
+    );
+    let sums: Vec<bool> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "three_public.composition")
+        .map(|c| c.passed)
+        .collect();
+    assert_eq!(sums, [true, true, true, true]);
+    // A wrong 预算数 sum is caught.
+    let broken = text.replace("30.00\t10.00", "31.00\t10.00");
+    let d = gongkai::extract::extract_bytes("tp.txt", broken.as_bytes(), &Default::default())
+        .expect("reads");
+    assert!(d.checks.iter().any(|c| c.rule == "three_public.composition"
+        && !c.passed
+        && c.message.contains("预算数")));
+}

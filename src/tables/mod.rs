@@ -745,26 +745,43 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     // A table printing both 预算数 and 决算数 under each item (the 决算 三公 table): the 决算数 keeps
     // the item's key, the 预算数 becomes `<key>_budget`; `column_phases` says which is which.
     let mut column_phases: BTreeMap<String, String> = BTreeMap::new();
-    let phase_of = |k: usize| -> Option<&'static str> {
-        let last = paths
-            .get(k)
-            .and_then(|p| p.last())
-            .map(|s| s.as_str())
-            .unwrap_or("");
-        if last.contains("决算数") || last == "决算" {
+    let phase_word = |h: &str| -> Option<&'static str> {
+        if h.contains("决算数") || h == "决算" {
             Some("final")
         } else if ["预算数", "年初预算", "全年预算", "调整预算"]
             .iter()
-            .any(|w| last.contains(w))
-            || last == "预算"
+            .any(|w| h.contains(w))
+            || h == "预算"
         {
             Some("budget")
         } else {
             None
         }
     };
-    let has_both = (0..n_cols).any(|k| phase_of(k) == Some("final"))
-        && (0..n_cols).any(|k| phase_of(k) == Some("budget"));
+    // The phase is named under the item (三公 | 预算数 决算数, Shanghai) or above the items
+    // (预算数 | 合计 因公出国 …, the national template): the nearest header level that names one.
+    let own_phase = |k: usize| -> Option<&'static str> {
+        paths
+            .get(k)
+            .and_then(|p| p.iter().rev().find_map(|h| phase_word(h)))
+    };
+    // Where plain text does not mark the spanning cell, a column between phased ones takes the
+    // phase of the nearest one to its left.
+    let phases: Vec<Option<&'static str>> = {
+        let mut last = None;
+        (0..n_cols)
+            .map(|k| {
+                let p = own_phase(k).or(last);
+                if own_phase(k).is_some() {
+                    last = own_phase(k);
+                }
+                p
+            })
+            .collect()
+    };
+    let phase_of = |k: usize| -> Option<&'static str> { phases.get(k).copied().flatten() };
+    let has_both = (0..n_cols).any(|k| own_phase(k) == Some("final"))
+        && (0..n_cols).any(|k| own_phase(k) == Some("budget"));
     if has_both {
         for g in &mut groups {
             for (k, key) in g.amounts.iter_mut() {
