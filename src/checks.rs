@@ -176,17 +176,18 @@ fn find_row<'a>(t: &'a Table, side: Side, words: &[&str]) -> Option<(usize, &'a 
 }
 
 fn summary_rules(d: &Disclosure, out: &mut Vec<Check>) {
-    let Some((ti, t)) = tables_of(d, TableKind::Summary).next() else {
-        for r in [
-            "summary.balance",
-            "summary.composition",
-            "summary.side_sums",
-        ] {
-            out.push(info(r, "no summary table (收支总表) with figures"));
+    match tables_of(d, TableKind::Summary).next() {
+        Some((ti, t)) => summary_table_rules(d, ti, t, out),
+        None => {
+            for r in [
+                "summary.balance",
+                "summary.composition",
+                "summary.side_sums",
+            ] {
+                out.push(info(r, "no summary table (收支总表) with figures"));
+            }
         }
-        return;
-    };
-    summary_table_rules(d, ti, t, out);
+    }
     // The 财政拨款 summary balances and rolls forward the same way (年初/年末财政拨款结转和结余).
     if let Some((fi, f)) = tables_of(d, TableKind::FiscalAppropriationSummary).next() {
         let mut more = Vec::new();
@@ -888,7 +889,7 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
     }
     // cross.basic: the general-budget table's 基本支出 total = the basic table's grand total.
     if let (Some((tg, g)), Some((tb, b))) = (gb, basic) {
-        if let (Some((rg, gt)), Some(bt)) = (total_row(g), b.grand_total("total")) {
+        if let (Some((rg, gt)), Some(bt)) = (total_row(g), b.basic_grand_total()) {
             if let Some(x) = val(gt, "basic") {
                 let (ha, _, _) = precision(g);
                 let (hb, _, _) = precision(b);

@@ -249,7 +249,7 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
     }
     if t.general_budget_basic_total.is_none() {
         if let Some(b) = first_table(tables, TableKind::GeneralBudgetBasicExpenditure) {
-            t.general_budget_basic_total = b.grand_total("total").map(Amount);
+            t.general_budget_basic_total = b.basic_grand_total().map(Amount);
         }
     }
     if t.general_budget_project_total.is_none() {

@@ -319,6 +319,17 @@ pub struct Indicator {
 }
 
 impl Table {
+    /// The grand total of a basic-expenditure table: its total column, or — where 人员经费 and
+    /// 公用经费 are printed in columns of their own (national 决算 template) — their sum.
+    pub fn basic_grand_total(&self) -> Option<Decimal> {
+        self.grand_total("total").or_else(|| {
+            match (self.grand_total("personnel"), self.grand_total("public")) {
+                (None, None) => None,
+                (a, b) => a.unwrap_or_default().checked_add(b.unwrap_or_default()),
+            }
+        })
+    }
+
     /// The table's grand total in column `key`: its 合计 / 总计 row; where a table prints only one
     /// total per column group (决算 基本支出表: 人员经费合计 beside 公用经费合计), their sum.
     pub fn grand_total(&self, key: &str) -> Option<Decimal> {

@@ -627,3 +627,55 @@ fn three_public_with_phases_above_the_items() {
         && !c.passed
         && c.message.contains("预算数")));
 }
+
+/// National-template shapes: the basic-expenditure table printing 人员经费 | 公用经费 side by side
+/// (its grand total is their sum), and the 财政拨款 summary checked even where the summary is absent.
+#[test]
+fn national_basic_table_and_appropriation_summary() {
+    let text = "某某局2023年度部门决算\n\n一般公共预算财政拨款基本支出决算表\n\n公开07表\n\n金额单位：万元\n\
+人员经费\t\t\t公用经费\t\t\n\
+科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\n\
+301\t工资福利支出\t50.00\t302\t商品和服务支出\t8.00\n\
+30101\t基本工资\t30.00\t30201\t办公费\t5.00\n\
+30102\t津贴补贴\t20.00\t30202\t印刷费\t3.00\n\
+人员经费合计\t\t50.00\t公用经费合计\t\t8.00\n\n\
+财政拨款收入支出决算总表\n\n公开05表\n\n金额单位：万元\n\
+收入\t\t\t支出\t\t\t\t\t\n\
+项目\t行次\t金额\t项目\t行次\t合计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款\n\
+栏次\t\t1\t栏次\t\t2\t3\t4\t5\n\
+一、一般公共预算财政拨款\t1\t100.00\t一、一般公共服务支出\t33\t90.00\t90.00\t\t\n\
+本年收入合计\t3\t100.00\t本年支出合计\t60\t90.00\t90.00\t\t\n\
+年初财政拨款结转和结余\t4\t5.00\t年末财政拨款结转和结余\t61\t15.00\t15.00\t\t\n\
+总计\t8\t105.00\t总计\t64\t105.00\t105.00\t\t\n";
+    let d = gongkai::extract::extract_bytes("national.txt", text.as_bytes(), &Default::default())
+        .expect("reads");
+    let basic = d
+        .tables
+        .iter()
+        .find(|t| t.kind == TableKind::GeneralBudgetBasicExpenditure)
+        .expect("basic table");
+    assert_eq!(basic.columns, ["personnel", "public"]);
+    assert_eq!(
+        d.totals
+            .general_budget_basic_total
+            .map(|a| a.to_string())
+            .as_deref(),
+        Some("580000.00")
+    );
+    let composed: Vec<(bool, &str)> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "summary.composition" && c.severity == Severity::Error)
+        .map(|c| (c.passed, c.message.as_str()))
+        .collect();
+    assert_eq!(composed.len(), 2, "{composed:?}");
+    assert!(composed.iter().all(|(ok, m)| *ok && m.contains("105.00")));
+    // 年末财政拨款结转和结余 changed to 16.00: the expenditure side no longer composes.
+    let broken = text.replace("61\t15.00\t15.00", "61\t16.00\t16.00");
+    let d = gongkai::extract::extract_bytes("national.txt", broken.as_bytes(), &Default::default())
+        .expect("reads");
+    assert!(d
+        .checks
+        .iter()
+        .any(|c| c.rule == "summary.composition" && !c.passed && c.message.contains("支出总计")));
+}
