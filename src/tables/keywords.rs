@@ -83,6 +83,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("年末结转", "carryover_end"),
     ("结余分配", "surplus_distribution"),
     ("上年结转", "carryover"),
+    ("本年收入合计", "total"),
     ("本年收入", "current_income"),
     ("年初结转", "carryover"),
     ("结转和结余", "carryover"),
