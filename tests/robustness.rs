@@ -1,4 +1,4 @@
-//! Robustness: damaged copies of the corpus PDFs must never crash or hang `gongkai text`.
+//! Robustness: damaged copies of the corpus PDFs must never crash or hang `gongkai extract` (the whole pipeline: text layer, layout, tables, forms, checks).
 //!
 //! Every corpus PDF is mutated in a fixed, seeded set of ways (truncation, byte flips, zeroed
 //! ranges, cut stream data, broken cross-reference offsets, appended data, and mutations of the
@@ -21,7 +21,7 @@ static DECODE_FALLBACKS: AtomicUsize = AtomicUsize::new(0);
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Longest a single `gongkai text` run may take.
+/// Longest a single `gongkai extract` run may take.
 const TIMEOUT: Duration = Duration::from_secs(20);
 /// Child processes run at once (the binary itself also uses threads for pages).
 const PARALLEL: usize = 3;
@@ -459,7 +459,7 @@ struct Outcome {
 fn run_binary(file: &Path, stderr_file: &Path) -> Outcome {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .arg("text")
+        .arg("extract")
         .arg(file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
