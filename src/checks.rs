@@ -100,6 +100,17 @@ fn loc(ti: usize, ri: Option<usize>, column: Option<&str>, page: Option<usize>) 
     }
 }
 
+/// A location outside the tables: a narrative statement (column = the quantity it names) or the
+/// cover (no page).
+fn in_text(column: Option<String>, page: Option<usize>) -> Location {
+    Location {
+        table: None,
+        row: None,
+        column,
+        page,
+    }
+}
+
 fn check(
     rule: &str,
     severity: Severity,
@@ -1167,15 +1178,7 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
                 f.page,
                 f.sentence.chars().take(80).collect::<String>()
             ),
-            vec![
-                Location {
-                    table: None,
-                    row: None,
-                    column: Some(key.to_string()),
-                    page: Some(f.page),
-                },
-                location,
-            ],
+            vec![in_text(Some(key.to_string()), Some(f.page)), location],
         ));
     }
     if amounts == 0 {
@@ -1217,12 +1220,7 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
             Severity::Warning,
             ok && direction_ok,
             format!("{} {}: {} (page {})", f.key, f.printed, c.printed, f.page),
-            vec![Location {
-                table: None,
-                row: None,
-                column: Some(f.key.clone()),
-                page: Some(f.page),
-            }],
+            vec![in_text(Some(f.key.clone()), Some(f.page))],
         ));
     }
     if changes == 0 {
@@ -1261,12 +1259,7 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
                 "{} {} 占 {}% of {} (page {})",
                 f.key, f.printed, p, whole, f.page
             ),
-            vec![Location {
-                table: None,
-                row: None,
-                column: Some(f.key.clone()),
-                page: Some(f.page),
-            }],
+            vec![in_text(Some(f.key.clone()), Some(f.page))],
         ));
     }
     if shares == 0 {
@@ -1308,12 +1301,7 @@ fn narrative_comparison(d: &Disclosure, comparisons: &[Comparison], out: &mut Ve
             continue;
         };
         let h = c.half_unit.0;
-        let here = vec![Location {
-            table: None,
-            row: None,
-            column: c.key.clone(),
-            page: Some(c.page),
-        }];
+        let here = vec![in_text(c.key.clone(), Some(c.page))];
         let quote = format!("(page {}: \"{}\")", c.page, c.sentence);
         let subject = if c.subject.is_empty() {
             "statement".to_string()
@@ -1608,26 +1596,10 @@ fn completeness_rules(d: &Disclosure, out: &mut Vec<Check>) {
         }
     };
     if let Some(u) = &d.document.unit_name {
-        look(
-            u,
-            Location {
-                table: None,
-                row: None,
-                column: None,
-                page: None,
-            },
-        );
+        look(u, in_text(None, None));
     }
     if let Some(t) = &d.document.title {
-        look(
-            t,
-            Location {
-                table: None,
-                row: None,
-                column: None,
-                page: None,
-            },
-        );
+        look(t, in_text(None, None));
     }
     for (ti, t) in d.tables.iter().enumerate() {
         for (ri, r) in t.rows.iter().enumerate() {
