@@ -334,53 +334,40 @@ fn planted_inconsistencies_are_caught_by_their_rules() {
             .collect::<BTreeSet<String>>()
     };
 
-    // 年初结转和结余 112.88 → 122.88万元: the income side no longer composes.
-    let mut d = base.clone();
-    set(
-        &mut d,
-        TableKind::Summary,
-        "年初结转和结余",
-        "total",
-        "1228800",
-    );
-    assert_eq!(new_failures(&d), rules(&["summary.composition"]));
-
-    // 年末结转和结余 100.00 → 90.00万元: roll-forward broken on the expenditure side.
-    let mut d = base.clone();
-    set(
-        &mut d,
-        TableKind::Summary,
-        "年末结转和结余",
-        "total",
-        "900000",
-    );
-    assert_eq!(new_failures(&d), rules(&["summary.composition"]));
-
-    // 三公 公务接待费 决算 0.39 → 0.49万元: the 三公 sum, and the narrative's rate 13.68%.
-    let mut d = base.clone();
-    set(&mut d, TableKind::ThreePublic, "", "reception", "4900");
-    assert_eq!(
-        new_failures(&d),
-        rules(&["three_public.composition", "narrative.comparison"])
-    );
-
-    // 三公 预算数 2.85 → 3.85万元 in the table: the narrative's stated budget disagrees.
-    let mut d = base.clone();
-    set(
-        &mut d,
-        TableKind::ThreePublic,
-        "",
-        "three_public_budget",
-        "38500",
-    );
-    set(
-        &mut d,
-        TableKind::ThreePublic,
-        "",
-        "reception_budget",
-        "38500",
-    );
-    assert_eq!(new_failures(&d), rules(&["narrative.comparison"]));
+    // Changed cells (table, row name, column, new value in yuan) and the rules they must break.
+    type Edit = (TableKind, &'static str, &'static str, &'static str);
+    let cases: &[(&str, &[Edit], &[&str])] = &[
+        (
+            "年初结转和结余 112.88 → 122.88万元: the income side no longer composes",
+            &[(TableKind::Summary, "年初结转和结余", "total", "1228800")],
+            &["summary.composition"],
+        ),
+        (
+            "年末结转和结余 100.00 → 90.00万元: the expenditure side no longer composes",
+            &[(TableKind::Summary, "年末结转和结余", "total", "900000")],
+            &["summary.composition"],
+        ),
+        (
+            "三公 公务接待费 决算 0.39 → 0.49万元: the 三公 sum, and the narrative's 0.39 / 13.68%",
+            &[(TableKind::ThreePublic, "", "reception", "4900")],
+            &["three_public.composition", "narrative.comparison"],
+        ),
+        (
+            "三公 预算数 2.85 → 3.85万元 in the table: the narrative's stated budget disagrees",
+            &[
+                (TableKind::ThreePublic, "", "three_public_budget", "38500"),
+                (TableKind::ThreePublic, "", "reception_budget", "38500"),
+            ],
+            &["narrative.comparison"],
+        ),
+    ];
+    for (what, edits, expected) in cases {
+        let mut d = base.clone();
+        for (kind, row, key, yuan) in *edits {
+            set(&mut d, *kind, row, key, yuan);
+        }
+        assert_eq!(new_failures(&d), rules(expected), "{what}");
+    }
 
     // A stated completion rate changed (95.45% → 96.45%).
     let mut d = base.clone();
