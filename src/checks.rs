@@ -594,10 +594,25 @@ fn row_columns(d: &Disclosure, out: &mut Vec<Check>) {
         .filter(|(_, t)| !t.empty && t.kind != TableKind::ThreePublic)
     {
         let has = |k: &str| t.columns.iter().any(|c| c == k);
+        // A component printed only through its own parts (基本支出 as 人员 | 公用 columns, no 小计)
+        // stands in by those parts.
+        let present = |parts: &[&'static str]| -> Vec<&'static str> {
+            let mut v = Vec::new();
+            for p in parts {
+                if has(p) {
+                    v.push(*p);
+                } else if let Some((_, sub)) = ROW_IDENTITIES.iter().find(|(t, _)| t == p) {
+                    if sub.iter().all(|k| has(k)) {
+                        v.extend(sub.iter().copied());
+                    }
+                }
+            }
+            v
+        };
         let mut identities: Vec<(&str, Vec<&str>)> = ROW_IDENTITIES
             .iter()
-            .filter(|(total, parts)| has(total) && parts.iter().filter(|p| has(p)).count() >= 2)
-            .map(|(total, parts)| (*total, parts.iter().copied().filter(|p| has(p)).collect()))
+            .map(|(total, parts)| (*total, present(parts)))
+            .filter(|(total, parts)| has(total) && parts.len() >= 2)
             .collect();
         if t.kind == TableKind::Income {
             let mut sources: Vec<&str> =
@@ -806,18 +821,15 @@ fn total_row(t: &Table) -> Option<(usize, &Row)> {
         })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cross(
+/// Two figures of two tables that must be equal (each possibly derived from its row).
+fn cross_values(
     out: &mut Vec<Check>,
     rule: &str,
     severity: Severity,
     what: &str,
-    (ta, a_t, ra, a_r, ka): (usize, &Table, usize, &Row, &str),
-    (tb, b_t, rb, b_r, kb): (usize, &Table, usize, &Row, &str),
+    (ta, a_t, ra, a_r, ka, x): (usize, &Table, usize, &Row, &str, Decimal),
+    (tb, b_t, rb, b_r, kb, y): (usize, &Table, usize, &Row, &str, Decimal),
 ) {
-    let (Some(x), Some(y)) = (val(a_r, ka), val(b_r, kb)) else {
-        return;
-    };
     let (ha, _, _) = precision(a_t);
     let (hb, _, _) = precision(b_t);
     let ok = (x - y).abs() <= ha + hb;
@@ -837,6 +849,45 @@ fn cross(
             loc(tb, Some(rb), Some(kb), Some(b_r.page)),
         ],
     ));
+}
+
+/// This year's income of an income-table row: its 本年收入 column, else 合计 less 上年结转 where
+/// the table prints a carry-over column, else its 合计.
+fn this_year_income(r: &Row) -> (&'static str, Option<Decimal>) {
+    if let Some(v) = val(r, "current_income") {
+        return ("current_income", Some(v));
+    }
+    match (val(r, "total"), val(r, "carryover")) {
+        (Some(t), Some(c)) => ("total", Some(t - c)),
+        (t, _) => ("total", t),
+    }
+}
+
+/// The income-side 一般公共预算 rows of a fiscal-appropriation summary: this year's, and the one
+/// under 上年结转 (a row naming both, or a 一般公共预算 row after a 上年结转 heading).
+fn general_budget_income_rows(f: &Table) -> (Option<(usize, &Row)>, Option<(usize, &Row)>) {
+    let mut current = None;
+    let mut carried = None;
+    let mut in_carryover = false;
+    for (i, r) in f.rows.iter().enumerate() {
+        if r.side != Some(Side::Income) {
+            continue;
+        }
+        let n = squash(&r.name);
+        let carry_word = n.contains("结转") || n.contains("结余");
+        if n.contains("一般公共预算") {
+            if carry_word || in_carryover {
+                carried = carried.or(Some((i, r)));
+            } else {
+                current = current.or(Some((i, r)));
+            }
+        } else if carry_word {
+            in_carryover = true;
+        } else if r.role == RowRole::Total {
+            in_carryover = false;
+        }
+    }
+    (current, carried)
 }
 
 fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
@@ -870,32 +921,65 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
             continue;
         };
         if let (Some((rs, r)), Some((rd, tr))) = (find_row(s, side, &words), total_row(t)) {
-            cross(
-                out,
-                rule,
-                Severity::Error,
-                what,
-                (ts, s, rs, r, "total"),
-                (td, t, rd, tr, "total"),
-            );
+            // Like with like: an income table whose 合计 also counts 上年结转 is compared by its
+            // 本年收入 (printed, or 合计 less 上年结转).
+            let (key, value) = if side == Side::Income {
+                this_year_income(tr)
+            } else {
+                ("total", val(tr, "total"))
+            };
+            if let (Some(x), Some(y)) = (val(r, "total"), value) {
+                cross_values(
+                    out,
+                    rule,
+                    Severity::Error,
+                    what,
+                    (ts, s, rs, r, "total", x),
+                    (td, t, rd, tr, key, y),
+                );
+            }
         }
     }
     // cross.appropriation: the fiscal summary's 一般公共预算 (income side) = the general-budget table.
     if let (Some((tf, f)), Some((tg, g))) = (fiscal, gb) {
-        let gen = f.rows.iter().enumerate().find(|(_, r)| {
-            r.side == Some(Side::Income)
-                && squash(&r.name).contains("一般公共预算")
-                && !squash(&r.name).contains("结转")
-        });
-        if let (Some((rf, r)), Some((rg, gt))) = (gen, total_row(g)) {
-            cross(
-                out,
-                "cross.appropriation",
-                Severity::Error,
-                "财政拨款收支总表 一般公共预算 vs 一般公共预算支出表 合计",
-                (tf, f, rf, r, "total"),
-                (tg, g, rg, gt, "total"),
-            );
+        let (current, carried) = general_budget_income_rows(f);
+        if let (Some((rf, r)), Some((rg, gt))) = (current, total_row(g)) {
+            // The general-budget table may spend this year's appropriation only, or also the
+            // general-budget money carried over (Chongqing, Hangzhou): its scope is the one its
+            // figures match, and the message says which.
+            let this_year = val(r, "total");
+            let with_carry = carried
+                .and_then(|(_, c)| val(c, "total"))
+                .filter(|c| !c.is_zero())
+                .and_then(|c| this_year.map(|t| t + c));
+            let stated = val(gt, "total");
+            let (ha, _, _) = precision(f);
+            let (hb, _, _) = precision(g);
+            let matches = |x: Option<Decimal>| {
+                matches!((x, stated), (Some(x), Some(y)) if (x - y).abs() <= ha + hb + ha)
+            };
+            let (what, x) = if with_carry.is_some() && !matches(this_year) && matches(with_carry)
+            {
+                (
+                    "财政拨款收支总表 一般公共预算 本年收入 + 上年结转 vs 一般公共预算支出表 合计",
+                    with_carry,
+                )
+            } else {
+                (
+                    "财政拨款收支总表 一般公共预算 vs 一般公共预算支出表 合计",
+                    this_year,
+                )
+            };
+            if let (Some(x), Some(y)) = (x, stated) {
+                cross_values(
+                    out,
+                    "cross.appropriation",
+                    Severity::Error,
+                    what,
+                    (tf, f, rf, r, "total", x),
+                    (tg, g, rg, gt, "total", y),
+                );
+            }
         }
     }
     // cross.basic: the general-budget table's 基本支出 total = the basic table's grand total.

@@ -91,6 +91,9 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("本年预算", "current_year"),
     ("上年预算", "prior_year"),
     ("上年执行", "prior_year"),
+    ("人员支出", "personnel"),
+    ("日常公用", "public"),
+    ("公用支出", "public"),
     ("基本支出", "basic"),
     ("项目支出", "project"),
     ("人员经费", "personnel"),
@@ -223,8 +226,33 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
             }
         }
     }
+    // Scope from the levels above: a source under 上年结转 is carry-over money of that source.
+    if let Some(k) = own {
+        let above: Vec<&'static str> = path
+            .iter()
+            .take(path.len().saturating_sub(1))
+            .filter_map(|p| amount_key(p))
+            .collect();
+        if above.contains(&"carryover") {
+            if let Some((_, scoped)) = CARRYOVER_SOURCES.iter().find(|(s, _)| *s == k) {
+                return Some(ColumnRole::Amount(scoped));
+            }
+        }
+    }
     own.map(ColumnRole::Amount)
 }
+
+/// Funding sources, and their key when printed under 上年结转(结余).
+const CARRYOVER_SOURCES: &[(&str, &str)] = &[
+    ("general_budget", "carryover_general_budget"),
+    ("gov_fund", "carryover_gov_fund"),
+    ("state_capital", "carryover_state_capital"),
+    ("special_account", "carryover_special_account"),
+    ("unit_funds", "carryover_unit_funds"),
+    ("fiscal_appropriation", "carryover_fiscal_appropriation"),
+    ("business_income", "carryover_business_income"),
+    ("other_income", "carryover_other_income"),
+];
 
 #[cfg(test)]
 mod tests {

@@ -108,8 +108,15 @@ fn is_numbering_row(row: &RawRow) -> bool {
     {
         return true;
     }
-    let nums: Vec<u32> = texts.iter().filter_map(|t| t.parse().ok()).collect();
-    if nums.len() >= 2 && nums.len() == texts.len() && nums.windows(2).all(|w| w[1] == w[0] + 1) {
+    // `*` / `**` / 甲 / 乙 mark the label columns of a numbering row (national template), the
+    // amount columns then count 1, 2, 3 …
+    let marker = |t: &String| {
+        t.chars().all(|c| c == '*' || c == '＊')
+            || matches!(t.as_str(), "甲" | "乙" | "丙" | "栏次" | "行次" | "序号")
+    };
+    let rest: Vec<&String> = texts.iter().skip_while(|t| marker(t)).collect();
+    let nums: Vec<u32> = rest.iter().filter_map(|t| t.parse().ok()).collect();
+    if nums.len() >= 2 && nums.len() == rest.len() && nums.windows(2).all(|w| w[1] == w[0] + 1) {
         return true;
     }
     // Column numbers run together where columns could not be told apart: "1", "2", "34567".
@@ -498,6 +505,44 @@ fn place_by_overlap(r: &RawRow, extents: &[(f64, f64)]) -> RawRow {
     }
 }
 
+/// Is `r`, the first row of a page, the rest of `prev` cut by the page break? Its figures are
+/// only the tails of figures `prev` prints (digits after a wrapped decimal point), its total
+/// column is blank while `prev`'s is filled, and it has no code or numbering of its own.
+fn is_cut_row_rest(prev: &Row, r: &Row) -> bool {
+    let has_total = |x: &Row| x.values.get("total").is_some_and(Option::is_some);
+    let tails = r.raw.iter().all(|(k, t)| {
+        let digits = t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 2;
+        let cut_before = prev.raw.get(k).is_some_and(|p| {
+            p.rsplit_once('.')
+                .is_some_and(|(_, dec)| dec.len() < 2 && dec.len() + t.len() <= 2)
+        });
+        digits && cut_before
+    });
+    r.code.is_none()
+        && !r.raw.is_empty()
+        && tails
+        && prev.values.contains_key("total")
+        && has_total(prev)
+        && !has_total(r)
+        && !starts_with_enumerator(&r.name)
+        && !is_total_name(&r.name)
+}
+
+/// Join the rest of a row cut by a page break to its first part: the name continues, each cut
+/// figure gets its last digits back and is read again.
+fn join_cut_row(prev: &mut Row, r: Row, factor: Option<rust_decimal::Decimal>) {
+    prev.name.push_str(&r.name);
+    for (k, tail) in r.raw {
+        if let Some(head) = prev.raw.get_mut(&k) {
+            head.push_str(&tail);
+            if let Parsed::Number { value, .. } = amount::parse(head) {
+                prev.values
+                    .insert(k.clone(), factor.map(|f| Amount(value * f)));
+            }
+        }
+    }
+}
+
 /// Header path of each column: the distinct texts above it, top to bottom.
 fn header_paths(rows: &[RawRow], n_cols: usize) -> Vec<Vec<String>> {
     (0..n_cols)
@@ -798,10 +843,18 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             }
         }
     }
-    // Keys must be unique within a group: a second "total" becomes "total_2".
+    // Keys must be unique within a group: a second "total" becomes "total_2" — unless its header
+    // says its scope: a 小计 under 本年收入 beside the table's 合计 is this year's income.
     for g in &mut groups {
         let mut seen: HashSet<String> = HashSet::new();
-        for (_, key) in g.amounts.iter_mut() {
+        let totals = g.amounts.iter().filter(|(_, k)| k == "total").count();
+        for (col, key) in g.amounts.iter_mut() {
+            let under_current = paths.get(*col).is_some_and(|p| {
+                p.iter().rev().skip(1).any(|h| keywords::amount_key(h) == Some("current_income"))
+            });
+            if key == "total" && totals > 1 && under_current {
+                *key = "current_income".to_string();
+            }
             let mut k = key.clone();
             let mut n = 2;
             while !seen.insert(k.clone()) {
@@ -1007,6 +1060,14 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                 && !matches!(squash(&r.name).as_str(), "小计" | "合计" | "总计")
                 && r.role == RowRole::Detail;
             let first_on_page = joined.last().is_none_or(|p| p.page != r.page);
+            // A row cut by the page break through its cells: the rest of the name and the last
+            // digits of a wrapped figure open the next page, the row's total column left blank.
+            if let Some(prev) = joined.last_mut() {
+                if first_on_page && prev.page + 1 == r.page && is_cut_row_rest(prev, &r) {
+                    join_cut_row(prev, r, factor);
+                    continue;
+                }
+            }
             match joined.last_mut() {
                 Some(prev)
                     if fragment
