@@ -388,72 +388,93 @@ fn top_enumerated(name: &str) -> bool {
 
 // ---------- hierarchy and totals ----------
 
-fn coded_rows(t: &Table) -> Vec<(usize, &Row, &str)> {
+/// The rows whose `parent` is row `p` (breakdowns, 其中, are not parts).
+fn children_of(t: &Table, p: usize) -> Vec<(usize, &Row)> {
     t.rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.role != RowRole::Breakdown && r.side.is_none())
-        .filter_map(|(i, r)| r.code.as_deref().map(|c| (i, r, c)))
+        .filter(|(_, r)| r.parent == Some(p) && r.role != RowRole::Breakdown && r.side.is_none())
         .collect()
 }
 
+/// Compare a parent row with the sum of its children in every column.
+fn sum_of_children(
+    out: &mut Vec<Check>,
+    rule: &str,
+    (ti, t): (usize, &Table),
+    (pi, parent): (usize, &Row),
+    children: &[(usize, &Row)],
+    label: &str,
+) -> (usize, usize) {
+    let (mut sums, mut failures) = (0, 0);
+    let (half, _, _) = precision(t);
+    for key in &t.columns {
+        let stated = val(parent, key);
+        let parts: Vec<Decimal> = children
+            .iter()
+            .map(|(_, r)| val(r, key).unwrap_or_default())
+            .collect();
+        if stated.is_none() && parts.iter().all(|p| p.is_zero()) {
+            continue;
+        }
+        sums += 1;
+        let s = stated.unwrap_or_default();
+        let sum: Decimal = parts.iter().sum();
+        if (sum - s).abs() > half * Decimal::from(parts.len().max(1)) {
+            failures += 1;
+            let mut locs = vec![loc(ti, Some(pi), Some(key), Some(parent.page))];
+            locs.extend(
+                children
+                    .iter()
+                    .map(|(i, r)| loc(ti, Some(*i), Some(key), Some(r.page))),
+            );
+            out.push(check(
+                rule,
+                Severity::Error,
+                false,
+                format!(
+                    "{} {label} {key}: {} ≠ Σ {} sub-items {} (difference {})",
+                    t.title.as_deref().unwrap_or(t.kind.as_str()),
+                    show(s, t),
+                    parts.len(),
+                    show(sum, t),
+                    show(s - sum, t)
+                ),
+                locs,
+            ));
+        }
+    }
+    (sums, failures)
+}
+
+/// hierarchy.rollup: every row with parts (类 = Σ 款, 款 = Σ 项, a unit's line = Σ its 类, by
+/// codes or by indentation) equals the sum of its parts.
 fn hierarchy_rollup(d: &Disclosure, out: &mut Vec<Check>) {
     let mut evaluated = 0;
     for (ti, t) in d.tables.iter().enumerate().filter(|(_, t)| !t.empty) {
-        let coded = coded_rows(t);
-        if coded.is_empty() {
-            continue;
-        }
-        let mut failures = 0;
-        let mut sums = 0;
-        for key in &t.columns {
-            for &(pi, parent, code) in &coded {
-                let children: Vec<&(usize, &Row, &str)> = coded
-                    .iter()
-                    .filter(|(_, _, c)| c.len() == code.len() + 2 && c.starts_with(code))
-                    .collect();
-                if children.is_empty() {
-                    continue;
-                }
-                let stated = val(parent, key);
-                let parts: Vec<Decimal> = children
-                    .iter()
-                    .map(|(_, r, _)| val(r, key).unwrap_or_default())
-                    .collect();
-                if stated.is_none() && parts.iter().all(|p| p.is_zero()) {
-                    continue;
-                }
-                sums += 1;
-                let mut locs = vec![loc(ti, Some(pi), Some(key), Some(parent.page))];
-                locs.extend(
-                    children
-                        .iter()
-                        .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
-                );
-                let (half, _, _) = precision(t);
-                let sum: Decimal = parts.iter().sum();
-                let s = stated.unwrap_or_default();
-                if (sum - s).abs() > half * Decimal::from(parts.len()) {
-                    failures += 1;
-                    out.push(check(
-                        "hierarchy.rollup",
-                        Severity::Error,
-                        false,
-                        format!(
-                            "{} {} {} {}: {} ≠ Σ {} sub-items {} (difference {})",
-                            t.title.as_deref().unwrap_or(t.kind.as_str()),
-                            code,
-                            parent.name,
-                            key,
-                            show(s, t),
-                            parts.len(),
-                            show(sum, t),
-                            show(s - sum, t)
-                        ),
-                        locs,
-                    ));
-                }
+        let (mut sums, mut failures) = (0, 0);
+        for (pi, parent) in t.rows.iter().enumerate() {
+            if parent.role == RowRole::Total || parent.side.is_some() {
+                continue;
             }
+            let children = children_of(t, pi);
+            if children.is_empty() {
+                continue;
+            }
+            let label = match &parent.code {
+                Some(c) => format!("{c} {}", parent.name),
+                None => parent.name.clone(),
+            };
+            let (s, f) = sum_of_children(
+                out,
+                "hierarchy.rollup",
+                (ti, t),
+                (pi, parent),
+                &children,
+                &label,
+            );
+            sums += s;
+            failures += f;
         }
         if sums > 0 {
             evaluated += 1;
@@ -474,65 +495,46 @@ fn hierarchy_rollup(d: &Disclosure, out: &mut Vec<Check>) {
     if evaluated == 0 {
         out.push(info(
             "hierarchy.rollup",
-            "no table with classification codes and figures",
+            "no table with classification codes",
         ));
     }
 }
 
+/// table.total_row: each 合计 row equals the sum of the top rows it heads.
 fn table_total_row(d: &Disclosure, out: &mut Vec<Check>) {
     let mut evaluated = 0;
     for (ti, t) in d.tables.iter().enumerate().filter(|(_, t)| !t.empty) {
-        let coded = coded_rows(t);
-        if coded.is_empty() {
-            continue;
-        }
-        // Each total row sums the top-level coded rows of its own column group (one group in most
-        // tables; 人员经费 | 公用经费 side by side in the 决算 基本支出表).
         for (tri, total) in t
             .rows
             .iter()
             .enumerate()
             .filter(|(_, r)| r.role == RowRole::Total && r.code.is_none() && r.side.is_none())
         {
-            let group: Vec<&(usize, &Row, &str)> = coded
-                .iter()
-                .filter(|(_, r, _)| r.group_index == total.group_index)
-                .collect();
-            let Some(min_len) = group.iter().map(|(_, _, c)| c.len()).min() else {
+            let children = children_of(t, tri);
+            if children.is_empty() {
                 continue;
-            };
-            let top: Vec<&&(usize, &Row, &str)> = group
-                .iter()
-                .filter(|(_, _, c)| c.len() == min_len)
-                .collect();
-            for key in &t.columns {
-                let Some(stated) = val(total, key) else {
-                    continue;
-                };
-                let parts: Vec<Decimal> = top
-                    .iter()
-                    .map(|(_, r, _)| val(r, key).unwrap_or_default())
-                    .collect();
-                let mut locs = vec![loc(ti, Some(tri), Some(key), Some(total.page))];
-                locs.extend(
-                    top.iter()
-                        .map(|(i, r, _)| loc(ti, Some(*i), Some(key), Some(r.page))),
-                );
-                evaluated += 1;
-                compare_sum(
-                    out,
+            }
+            let (sums, failures) = sum_of_children(
+                out,
+                "table.total_row",
+                (ti, t),
+                (tri, total),
+                &children,
+                &squash(&total.name),
+            );
+            evaluated += usize::from(sums > 0);
+            if sums > 0 && failures == 0 {
+                out.push(check(
                     "table.total_row",
                     Severity::Error,
-                    t,
-                    &format!(
-                        "{} {} {key}",
+                    true,
+                    format!(
+                        "{} {}: {sums} column totals checked",
                         t.title.as_deref().unwrap_or(t.kind.as_str()),
                         squash(&total.name)
                     ),
-                    stated,
-                    &parts,
-                    locs,
-                );
+                    vec![loc(ti, Some(tri), None, Some(total.page))],
+                ));
             }
         }
     }
@@ -955,11 +957,8 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
             let stated = val(gt, "total");
             let (ha, _, _) = precision(f);
             let (hb, _, _) = precision(g);
-            let matches = |x: Option<Decimal>| {
-                matches!((x, stated), (Some(x), Some(y)) if (x - y).abs() <= ha + hb + ha)
-            };
-            let (what, x) = if with_carry.is_some() && !matches(this_year) && matches(with_carry)
-            {
+            let matches = |x: Option<Decimal>| matches!((x, stated), (Some(x), Some(y)) if (x - y).abs() <= ha + hb + ha);
+            let (what, x) = if with_carry.is_some() && !matches(this_year) && matches(with_carry) {
                 (
                     "财政拨款收支总表 一般公共预算 本年收入 + 上年结转 vs 一般公共预算支出表 合计",
                     with_carry,

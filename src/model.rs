@@ -379,9 +379,24 @@ pub struct Row {
     /// Text columns of the row (项目单位, 项目类型 …), by printed header.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// The budget unit whose line this is or under whose line the row stands (tables listing
+    /// several units: 预算单位 column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Index (in `rows`) of the row this one is part of: 款 → its 类, 类 → the 合计 row, a unit's
+    /// items → the unit's line; null for a top row.
+    #[serde(default)]
+    pub parent: Option<usize>,
+    /// Depth: 类 1 / 款 2 / 项 3 for classification codes, nesting depth by indentation or
+    /// numbering otherwise; 0 for a table's or unit's total line.
+    #[serde(default)]
+    pub level: Option<u8>,
     /// Which column group of the table the row was read from (summary tables have several).
     #[serde(skip)]
     pub group_index: usize,
+    /// Indentation of the name in its cell, in glyph sizes (PDF input), for `level`.
+    #[serde(skip)]
+    pub indent: Option<f64>,
     pub page: usize,
     pub bbox: Option<[f64; 4]>,
 }

@@ -22,6 +22,9 @@ pub struct Slot {
     pub first_col: bool,
     /// Horizontal extent of the column (PDF input), to realign continued pieces.
     pub x: Option<(f64, f64)>,
+    /// How far the text starts right of the cell's left edge, in glyph sizes (PDF input): item
+    /// names are indented by level where no code says it.
+    pub indent: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,9 +37,11 @@ pub struct RawRow {
 impl RawRow {
     /// Texts of the cells starting in this row, joined (for comparing repeated headers).
     pub fn signature(&self) -> String {
+        // Blank cells are left out: a piece whose grid has an empty margin column repeats the
+        // same header.
         self.slots
             .iter()
-            .filter(|s| s.first_col)
+            .filter(|s| s.first_col && !s.text.trim().is_empty())
             .map(|s| s.text.as_str())
             .collect::<Vec<_>>()
             .join("|")
@@ -147,6 +152,7 @@ fn raw_from_aligned(t: &crate::layout::aligned::AlignedTable) -> RawTable {
                         first_row: true,
                         first_col: true,
                         x: c.as_ref().map(|c| (c.1, c.2)).or(band),
+                        indent: None,
                     }
                 })
                 .collect(),
@@ -180,6 +186,7 @@ fn raw_from_grid(g: &crate::layout::Grid) -> RawTable {
                     first_col: c.col == k,
                     // The cell's whole extent: a merged cell is realigned by all of it.
                     x: Some((c.bbox[0], c.bbox[2])),
+                    indent: c.indent,
                 }),
                 None => slots.push(Slot {
                     text: String::new(),
@@ -187,6 +194,7 @@ fn raw_from_grid(g: &crate::layout::Grid) -> RawTable {
                     first_row: true,
                     first_col: true,
                     x,
+                    indent: None,
                 }),
             }
         }
@@ -517,6 +525,7 @@ fn realign(row: RawRow, xs: Option<&[f64]>, width: usize) -> RawRow {
             first_row: true,
             first_col: true,
             x: xs.and_then(|v| Some((*v.get(k)?, *v.get(k + 1)?))),
+            indent: None,
         })
         .collect();
     for (i, s) in row.slots.into_iter().enumerate() {

@@ -45,6 +45,7 @@ pub fn blocks_from_text(text: &str) -> Vec<Block> {
                                 first_row: true,
                                 first_col: true,
                                 x: None,
+                                indent: None,
                             }
                         })
                         .collect();
@@ -79,6 +80,7 @@ pub fn blocks_from_text(text: &str) -> Vec<Block> {
                         first_row: true,
                         first_col: true,
                         x: None,
+                        indent: None,
                     });
                 }
             }

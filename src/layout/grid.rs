@@ -24,6 +24,8 @@ pub struct Cell {
     pub bbox: [f64; 4],
     /// Text of the cell, wrapped lines joined.
     pub text: String,
+    /// Left offset of the text's first line from the cell's left edge, in glyph sizes.
+    pub indent: Option<f64>,
 }
 
 /// A ruled table on one page.
@@ -282,6 +284,7 @@ pub fn grids(page: &Page) -> (Vec<Grid>, Vec<bool>) {
                     colspan: c1.saturating_sub(c0).max(1),
                     bbox: [f(c[0]), f(c[1]), f(c[2]), f(c[3])],
                     text: String::new(),
+                    indent: None,
                 }
             })
             .collect();
@@ -370,6 +373,7 @@ pub fn attach_adjacent_rows(grids: &mut [Grid], lines: Vec<super::Line>) -> Vec<
                 colspan: 1,
                 bbox: [x0, top, x1, bottom],
                 text,
+                indent: None,
             });
         }
         g.cells.sort_by_key(|c| (c.row, c.col));
@@ -401,8 +405,29 @@ fn fill_text(page: &Page, grids: &mut [Grid], used: &mut [bool]) {
         }
         for (cell, glyphs) in grid.cells.iter_mut().zip(per_cell) {
             cell.text = super::join_glyph_lines(&glyphs);
+            cell.indent = indent_of(cell.bbox[0], &glyphs);
         }
     }
+}
+
+/// How far a cell's text starts right of its left edge, in glyph sizes: the first (topmost)
+/// line's left end.
+fn indent_of(left: f64, glyphs: &[&Glyph]) -> Option<f64> {
+    let top = glyphs
+        .iter()
+        .filter(|g| g.dir == 0)
+        .map(|g| g.bbox[1])
+        .fold(f64::MAX, f64::min);
+    let first_line: Vec<&&Glyph> = glyphs
+        .iter()
+        .filter(|g| g.dir == 0 && g.bbox[1] < top + 0.5 * g.size.max(1.0))
+        .collect();
+    let x0 = first_line
+        .iter()
+        .map(|g| g.bbox[0])
+        .fold(f64::MAX, f64::min);
+    let size = first_line.iter().map(|g| g.size).fold(0.0, f64::max);
+    (size > 0.5 && x0 < f64::MAX).then(|| ((x0 - left) / size).max(0.0))
 }
 
 #[cfg(test)]

@@ -67,6 +67,8 @@ struct GState {
     rise: f64,
     render_mode: u8,
     line_width: f64,
+    /// Bounding box of the clipping path (displayed coordinates), where one was set.
+    clip: Option<[f64; 4]>,
 }
 
 /// A path piece in displayed-page coordinates.
@@ -115,6 +117,9 @@ struct Interp<'a> {
     images: usize,
     stopped: Option<String>,
     form_stack: Vec<ObjectId>,
+    /// `W` / `W*` seen: the path painted next also clips.
+    pending_clip: bool,
+    clipped: usize,
 }
 
 /// Interpret one page.
@@ -201,6 +206,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
             rise: 0.0,
             render_mode: 0,
             line_width: 1.0,
+            clip: None,
         },
         stack: Vec::new(),
         tm: Matrix::IDENTITY,
@@ -222,6 +228,8 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         images: 0,
         stopped: None,
         form_stack: Vec::new(),
+        pending_clip: false,
+        clipped: 0,
     };
     for f in failures {
         it.diag(f);
@@ -294,6 +302,10 @@ impl<'a> Interp<'a> {
         if self.off_page > 0 {
             let n = self.off_page;
             self.diag(format!("{n} glyph(s) outside the page box dropped"));
+        }
+        if self.clipped > 0 {
+            let n = self.clipped;
+            self.diag(format!("{n} glyph(s) outside the clipping path dropped"));
         }
         if self.duplicates > 0 {
             let n = self.duplicates;
@@ -433,7 +445,9 @@ impl<'a> Interp<'a> {
                 self.close_path();
                 self.paint(true, true)
             }
+            b"W" | b"W*" => self.pending_clip = true,
             b"n" => {
+                self.apply_clip();
                 self.path.clear();
                 self.cur = None;
             }
@@ -598,7 +612,30 @@ impl<'a> Interp<'a> {
     }
 
     /// Emit ruling segments from the current path, then clear it.
+    /// After `W`: the clipping region shrinks to the current path's bounding box.
+    fn apply_clip(&mut self) {
+        if !std::mem::take(&mut self.pending_clip) {
+            return;
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in self.path.iter().flat_map(|sp| sp.points.iter()) {
+            x0 = x0.min(p.0);
+            y0 = y0.min(p.1);
+            x1 = x1.max(p.0);
+            y1 = y1.max(p.1);
+        }
+        if x0 > x1 || y0 > y1 || !(x0.is_finite() && y1.is_finite()) {
+            return;
+        }
+        let b = match self.gs.clip {
+            Some(c) => [c[0].max(x0), c[1].max(y0), c[2].min(x1), c[3].min(y1)],
+            None => [x0, y0, x1, y1],
+        };
+        self.gs.clip = Some(b);
+    }
+
     fn paint(&mut self, stroke: bool, fill: bool) {
+        self.apply_clip();
         let path = std::mem::take(&mut self.path);
         self.cur = None;
         let lw = (self.gs.line_width * self.device_scale()).max(0.1);
@@ -618,7 +655,9 @@ impl<'a> Interp<'a> {
                 }
             }
             if fill && !sp.has_curve {
-                if let Some((x0, y0, x1, y1)) = axis_rect(&sp.points) {
+                if let Some((x0, y0, x1, y1)) =
+                    axis_rect(&sp.points).or_else(|| thin_shape(&sp.points))
+                {
                     let (w, h) = (x1 - x0, y1 - y0);
                     let seq = self.next_seq();
                     if w.min(h) <= 2.5 {
@@ -828,6 +867,14 @@ impl<'a> Interp<'a> {
             self.off_page += 1;
             return;
         }
+        // Text outside the clipping path is not shown (a cell's overflowing second line).
+        if let Some(c) = self.gs.clip {
+            let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+            if cx < c[0] - 1.0 || cx > c[2] + 1.0 || cy < c[1] - 1.0 || cy > c[3] + 1.0 {
+                self.clipped += 1;
+                return;
+            }
+        }
         let text = normalize(&raw).into_owned();
         if text.trim().is_empty() {
             return;
@@ -977,6 +1024,23 @@ fn dict_entry<'a>(
     Some(pdf.resolve(d.get(name).ok()?))
 }
 
+/// The bounding box of a thin filled polygon (at most 2.5 pt across, at most 8 corners): some
+/// producers draw each ruling as a sliver with a bevelled end rather than a rectangle.
+fn thin_shape(points: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
+    if !(3..=8).contains(&points.len()) {
+        return None;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in points {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    let (w, h) = (x1 - x0, y1 - y0);
+    (w.min(h) <= 2.5 && w.max(h) >= 3.0).then_some((x0, y0, x1, y1))
+}
+
 /// An axis-aligned rectangle from 4 (or 5, closed) corner points, as (x0, y0, x1, y1).
 fn axis_rect(points: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
     let pts = match points.len() {
@@ -1024,6 +1088,20 @@ mod tests {
         );
         assert_eq!(
             axis_rect(&[(0.0, 0.0), (5.0, 1.0), (5.0, 2.0), (0.0, 1.0)]),
+            None
+        );
+        // A ruling drawn as a sliver with a bevelled end (Guangzhou exports).
+        assert_eq!(
+            thin_shape(&[
+                (798.0, 295.69),
+                (42.0, 295.69),
+                (42.0, 296.44),
+                (797.25, 296.44)
+            ]),
+            Some((42.0, 295.69, 798.0, 296.44))
+        );
+        assert_eq!(
+            thin_shape(&[(0.0, 0.0), (50.0, 0.0), (50.0, 30.0), (0.0, 30.0)]),
             None
         );
     }

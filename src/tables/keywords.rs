@@ -72,6 +72,8 @@ pub enum ColumnRole {
     Numbering,
     /// A text attribute (项目单位, 项目类型 …).
     Text,
+    /// The budget unit a row belongs to (预算单位): a row with no name of its own is that unit's line.
+    Unit,
 }
 
 /// Column keys by header substring, first match wins; generic keys (total) last.
@@ -83,6 +85,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("年末结转", "carryover_end"),
     ("结余分配", "surplus_distribution"),
     ("上年结转", "carryover"),
+    ("上年结余", "carryover"),
     ("本年收入合计", "total"),
     ("本年收入", "current_income"),
     ("年初结转", "carryover"),
@@ -120,6 +123,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("上级补助", "superior_subsidy"),
     ("附属单位上缴", "affiliate_remit"),
     ("其他收入", "other_income"),
+    ("其它收入", "other_income"),
     ("其他资金", "other_income"),
     ("预留机动", "reserve"),
     ("财政拨款", "fiscal_appropriation"),
@@ -160,6 +164,10 @@ pub fn amount_key(header: &str) -> Option<&'static str> {
             return Some(key);
         }
     }
+    // 预算 alone heads the amount column of a one-column table (项目 | 预算).
+    if h == "预算" || h == "决算" {
+        return Some("total");
+    }
     let year_only = h
         .trim_end_matches(['年', '度'])
         .chars()
@@ -186,7 +194,18 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
     if last.contains("编码") || last.contains("代码") || last == "科目编号" {
         return Some(ColumnRole::Code);
     }
+    if matches!(
+        last.as_str(),
+        "预算单位" | "单位" | "部门(单位)" | "部门（单位）"
+    ) && kind != TableKind::ProjectExpenditure
+    {
+        return Some(ColumnRole::Unit);
+    }
+    // 功能科目, 经济科目, 支出项目类别: the item; 年度 labels the rows of a table by year.
     let is_name = last.ends_with("名称")
+        || last.ends_with("科目")
+        || last.ends_with("类别")
+        || last == "年度"
         || matches!(
             last.as_str(),
             "项目" | "科目" | "支出项目" | "收入项目" | "项目(按功能分类)" | "项目（按功能分类）"
@@ -226,8 +245,26 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
             }
         }
     }
-    // Scope from the levels above: a source under 上年结转 is carry-over money of that source.
+    // Scope from the levels above: a source under 上年结转 is carry-over money of that source;
+    // in a 三公 table a source under an item is that item (from the general budget) or the item's
+    // money from another source.
     if let Some(k) = own {
+        if kind == TableKind::ThreePublic {
+            let item = path
+                .iter()
+                .take(path.len().saturating_sub(1))
+                .rev()
+                .filter_map(|p| amount_key(p))
+                .find(|k| ITEM_SOURCES.iter().any(|(item, _, _)| item == k));
+            if let Some(item) = item {
+                if let Some((_, _, scoped)) = ITEM_SOURCES
+                    .iter()
+                    .find(|(i, source, _)| *i == item && *source == k)
+                {
+                    return Some(ColumnRole::Amount(scoped));
+                }
+            }
+        }
         let above: Vec<&'static str> = path
             .iter()
             .take(path.len().saturating_sub(1))
@@ -241,6 +278,48 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
     }
     own.map(ColumnRole::Amount)
 }
+
+/// 三公 items printed per funding source: (item, source, key).
+const ITEM_SOURCES: &[(&str, &str, &str)] = &[
+    ("three_public", "general_budget", "three_public"),
+    ("three_public", "gov_fund", "three_public_gov_fund"),
+    (
+        "three_public",
+        "state_capital",
+        "three_public_state_capital",
+    ),
+    ("outbound_travel", "general_budget", "outbound_travel"),
+    ("outbound_travel", "gov_fund", "outbound_travel_gov_fund"),
+    (
+        "outbound_travel",
+        "state_capital",
+        "outbound_travel_state_capital",
+    ),
+    ("reception", "general_budget", "reception"),
+    ("reception", "gov_fund", "reception_gov_fund"),
+    ("reception", "state_capital", "reception_state_capital"),
+    ("vehicle", "general_budget", "vehicle"),
+    ("vehicle", "gov_fund", "vehicle_gov_fund"),
+    ("vehicle", "state_capital", "vehicle_state_capital"),
+    ("vehicle_purchase", "general_budget", "vehicle_purchase"),
+    ("vehicle_purchase", "gov_fund", "vehicle_purchase_gov_fund"),
+    (
+        "vehicle_purchase",
+        "state_capital",
+        "vehicle_purchase_state_capital",
+    ),
+    ("vehicle_operation", "general_budget", "vehicle_operation"),
+    (
+        "vehicle_operation",
+        "gov_fund",
+        "vehicle_operation_gov_fund",
+    ),
+    (
+        "vehicle_operation",
+        "state_capital",
+        "vehicle_operation_state_capital",
+    ),
+];
 
 /// Funding sources, and their key when printed under 上年结转(结余).
 const CARRYOVER_SOURCES: &[(&str, &str)] = &[

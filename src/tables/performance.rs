@@ -823,6 +823,7 @@ mod tests {
                         first_row: true,
                         first_col: true,
                         x: None,
+                        indent: None,
                     })
                     .collect(),
                 page: 7,

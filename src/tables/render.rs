@@ -51,9 +51,19 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
                 })
                 .collect();
             let side = r.side.map(|s| format!("{s:?}/")).unwrap_or_default();
+            // Structure: level, parent row, indentation of the name (glyph sizes).
+            let level = r
+                .level
+                .map(|l| format!("L{l}"))
+                .unwrap_or_else(|| "L-".into());
+            let parent = r
+                .parent
+                .map(|p| format!("^{p}"))
+                .unwrap_or_else(|| "^-".into());
+            let indent = r.indent.map(|x| format!(" ⇥{x:.1}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {j:>3} p{} {side}{:?} {:<9} {}  {}",
+                "  {j:>3} p{} {side}{:?} {level} {parent}{indent} {:<9} {}  {}",
                 r.page,
                 r.role,
                 r.code.as_deref().unwrap_or("-"),
