@@ -88,7 +88,8 @@ def main():
     results = []
     for path in pdf_files(args.paths):
         ref, _ = pages(["pdftotext", "-layout", "-enc", "UTF-8", path, "-"])
-        ours, code = pages([args.gongkai, "text", path])
+        # pdftotext ignores clipping paths; gongkai drops clipped text unless asked for it.
+        ours, code = pages([args.gongkai, "text", "--unclipped", path])
         n = max(len(ref), len(ours))
         ok = 0
         bad_pages = []

@@ -110,6 +110,9 @@ enum Command {
         /// Only this page (1-based).
         #[arg(long)]
         page: Option<usize>,
+        /// Also text hidden by clipping paths (as pdftotext prints it).
+        #[arg(long)]
+        unclipped: bool,
     },
 }
 
@@ -251,7 +254,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(report_failures(&file, &failed))
         }
-        Command::Text { file, page } => {
+        Command::Text {
+            file,
+            page,
+            unclipped,
+        } => {
             let doc = open(&file)?;
             let pages = read_pages(&doc, page)?;
             let stdout = io::stdout();
@@ -259,7 +266,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut failed = Vec::new();
             for (n, p) in pages {
                 match p {
-                    Ok(p) => out.write_all(layout::render_text(&p).as_bytes())?,
+                    Ok(mut p) => {
+                        if unclipped {
+                            let hidden = std::mem::take(&mut p.clipped);
+                            p.glyphs.extend(hidden);
+                        }
+                        out.write_all(layout::render_text(&p).as_bytes())?
+                    }
                     Err(e) => failed.push((n, e)),
                 }
                 out.write_all(b"\x0c")?;

@@ -470,6 +470,7 @@ mod tests {
             fonts: vec![],
             diagnostics: vec![],
             images: 0,
+            clipped: vec![],
         };
         let (gs, _) = grids(&page);
         assert_eq!(gs.len(), 1);

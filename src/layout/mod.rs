@@ -340,6 +340,7 @@ mod tests {
             fonts: vec![],
             diagnostics: vec![],
             images: 0,
+            clipped: vec![],
         }
     }
 

@@ -120,6 +120,7 @@ struct Interp<'a> {
     /// `W` / `W*` seen: the path painted next also clips.
     pending_clip: bool,
     clipped: usize,
+    clipped_glyphs: Vec<Glyph>,
 }
 
 /// Interpret one page.
@@ -230,6 +231,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         form_stack: Vec::new(),
         pending_clip: false,
         clipped: 0,
+        clipped_glyphs: Vec::new(),
     };
     for f in failures {
         it.diag(f);
@@ -254,6 +256,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         fonts: it.fonts,
         diagnostics: it.diagnostics,
         images: it.images,
+        clipped: it.clipped_glyphs,
     };
     page.glyphs.shrink_to_fit();
     Ok(page)
@@ -867,18 +870,15 @@ impl<'a> Interp<'a> {
             self.off_page += 1;
             return;
         }
-        // Text outside the clipping path is not shown (a cell's overflowing second line).
-        if let Some(c) = self.gs.clip {
-            let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-            if cx < c[0] - 1.0 || cx > c[2] + 1.0 || cy < c[1] - 1.0 || cy > c[3] + 1.0 {
-                self.clipped += 1;
-                return;
-            }
-        }
         let text = normalize(&raw).into_owned();
         if text.trim().is_empty() {
             return;
         }
+        // Text outside the clipping path is not shown (a cell's overflowing second line).
+        let hidden = self.gs.clip.is_some_and(|c| {
+            let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+            cx < c[0] - 1.0 || cx > c[2] + 1.0 || cy < c[1] - 1.0 || cy > c[3] + 1.0
+        });
         // The same character drawn again within a fraction of its size: fake bold.
         let cell = (size * 0.3).max(0.5);
         let gx = (origin.0 / cell).round() as i32;
@@ -909,9 +909,27 @@ impl<'a> Interp<'a> {
             }
             return;
         }
-        self.drawn.insert((key, gx, gy), self.glyphs.len());
         let seq = self.next_seq();
         let raw_text = (raw != text).then_some(raw);
+        if hidden {
+            self.clipped += 1;
+            if self.clipped_glyphs.len() < max_glyphs {
+                self.clipped_glyphs.push(Glyph {
+                    text,
+                    raw_text,
+                    raw_code: ch.code,
+                    font: font_idx,
+                    size,
+                    bbox: [x0, y0, x1, y1],
+                    origin: [origin.0, origin.1],
+                    render_mode: self.gs.render_mode,
+                    seq,
+                    dir,
+                });
+            }
+            return;
+        }
+        self.drawn.insert((key, gx, gy), self.glyphs.len());
         self.glyphs.push(Glyph {
             text,
             raw_text,

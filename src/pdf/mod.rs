@@ -167,6 +167,9 @@ pub struct Page {
     pub diagnostics: Vec<Diagnostic>,
     /// Images drawn (image XObjects and inline images): a page with images and no glyphs is scanned.
     pub images: usize,
+    /// Glyphs drawn outside the clipping path: not visible, so not content, but kept for a text
+    /// view that compares with tools that ignore clipping (`gongkai text --unclipped`).
+    pub clipped: Vec<Glyph>,
 }
 
 /// A loaded PDF: the lopdf object graph, the flattened page list and a per-document font cache.

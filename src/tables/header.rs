@@ -43,7 +43,11 @@ pub(super) fn is_numbering_row(row: &RawRow) -> bool {
     };
     let rest: Vec<&String> = texts.iter().skip_while(|t| marker(t)).collect();
     let nums: Vec<u32> = rest.iter().filter_map(|t| t.parse().ok()).collect();
-    if nums.len() >= 2 && nums.len() == rest.len() && nums.windows(2).all(|w| w[1] == w[0] + 1) {
+    let marked = rest.len() < texts.len();
+    if (nums.len() >= 2 || marked && nums.first() == Some(&1))
+        && nums.len() == rest.len()
+        && nums.windows(2).all(|w| w[1] == w[0] + 1)
+    {
         return true;
     }
     // Column numbers run together where columns could not be told apart: "1", "2", "34567".

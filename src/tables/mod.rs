@@ -359,21 +359,85 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             }
         }
     }
-    // Keys must be unique within a group: a second "total" becomes "total_2" — unless its header
-    // says its scope: a 小计 under 本年收入 beside the table's 合计 is this year's income.
     for g in &mut groups {
-        let mut seen: HashSet<String> = HashSet::new();
-        let totals = g.amounts.iter().filter(|(_, k)| k == "total").count();
+        // Columns under a 其中 heading are parts of a column beside them, not addends.
         for (col, key) in g.amounts.iter_mut() {
-            let under_current = paths.get(*col).is_some_and(|p| {
+            if paths
+                .get(*col)
+                .is_some_and(|p| p.iter().any(|h| h.starts_with("其中")))
+            {
+                *key = format!("{key}_of_which");
+            }
+        }
+        // Headers naming two years (2025年预算数 | 2026年预算数 / 总计 …): the columns under the
+        // earlier year are last year's, never this year's total.
+        let year_of = |col: usize| -> Option<u32> {
+            paths.get(col).and_then(|p| {
+                p.iter().find_map(|h| {
+                    let i = h.find("20")?;
+                    let y: String = h.get(i..i + 4)?.to_string();
+                    (h.get(i + 4..)?.starts_with('年'))
+                        .then(|| y.parse().ok())
+                        .flatten()
+                })
+            })
+        };
+        let years: Vec<u32> = g.amounts.iter().filter_map(|(c, _)| year_of(*c)).collect();
+        if let (Some(&lo), Some(&hi)) = (years.iter().min(), years.iter().max()) {
+            if lo < hi {
+                for (col, key) in g.amounts.iter_mut() {
+                    if year_of(*col).is_some_and(|y| y < hi) {
+                        *key = if key == "total" {
+                            "prior_year".to_string()
+                        } else {
+                            format!("{key}_prior_year")
+                        };
+                    }
+                }
+            }
+        }
+        // A side's only amount column is its total, whatever its header calls it (本年预算).
+        if let [(_, key)] = g.amounts.as_mut_slice() {
+            if key == "current_year" {
+                *key = "total".to_string();
+            }
+        }
+        // Keys must be unique within a group. Where several columns read 合计 / 小计, the one
+        // under no other heading is the table's total and the others take the key their heading
+        // gives (本年收入 / 小计 is this year's income, 本级财政拨款 / 金额 the appropriation); a
+        // column left over becomes "total_2".
+        let scope_of = |col: usize| -> Option<&'static str> {
+            paths.get(col).and_then(|p| {
                 p.iter()
                     .rev()
                     .skip(1)
-                    .any(|h| keywords::amount_key(h) == Some("current_income"))
-            });
-            if key == "total" && totals > 1 && under_current {
-                *key = "current_income".to_string();
+                    .filter_map(|h| keywords::amount_key(h))
+                    .find(|k| *k != "total")
+            })
+        };
+        let total_cols: Vec<usize> = g
+            .amounts
+            .iter()
+            .filter(|(_, k)| k == "total")
+            .map(|(c, _)| *c)
+            .collect();
+        if total_cols.len() > 1 {
+            let keep = total_cols
+                .iter()
+                .copied()
+                .find(|&c| scope_of(c).is_none())
+                .or(total_cols.first().copied());
+            let taken: HashSet<String> = g.amounts.iter().map(|(_, k)| k.clone()).collect();
+            for (col, key) in g.amounts.iter_mut() {
+                if key == "total" && Some(*col) != keep {
+                    if let Some(scope) = scope_of(*col).filter(|s| !taken.contains(*s)) {
+                        *key = scope.to_string();
+                    }
+                }
             }
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        for (_, key) in g.amounts.iter_mut() {
             let mut k = key.clone();
             let mut n = 2;
             while !seen.insert(k.clone()) {

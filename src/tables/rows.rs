@@ -37,7 +37,7 @@ pub(super) fn build(
 ) -> Vec<Row> {
     let mut body: Vec<RawRow> = body.to_vec();
     if two_sided {
-        reassign_spanning_totals(&mut body, &groups);
+        reassign_spanning_totals(&mut body, groups);
     }
     let mut out_rows: Vec<Row> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {

@@ -363,7 +363,7 @@ mod tests {
 
     #[test]
     fn unit_blocks_restart_the_code_tree() {
-        let mut unit = |name: &str, role| {
+        let unit = |name: &str, role| {
             let mut r = row(None, name, role);
             r.unit = Some(name.to_string());
             r
