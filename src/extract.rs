@@ -201,10 +201,19 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         narrative: Default::default(),
         checks: Vec::new(),
         verdict: Default::default(),
+        extraction: Default::default(),
         diagnostics,
     };
     d.checks = crate::checks::run(&d, &facts, &comparisons);
-    d.verdict = crate::checks::verdict(&d.checks);
+    crate::quality::assess(&mut d);
+    // The publication is judged on what was read completely.
+    let judged: Vec<crate::model::Check> = d
+        .checks
+        .iter()
+        .filter(|c| crate::quality::on_complete_tables(&d, c))
+        .cloned()
+        .collect();
+    d.verdict = crate::checks::verdict(&judged);
     if let Ok(v) = serde_json::to_value(&facts) {
         d.narrative.insert("facts".to_string(), v);
     }

@@ -12,5 +12,6 @@ pub mod model;
 pub mod narrative;
 pub mod output;
 pub mod pdf;
+pub mod quality;
 pub mod sqlite;
 pub mod tables;

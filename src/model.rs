@@ -55,9 +55,12 @@ pub struct Disclosure {
     /// Stated facts from the narrative parts (filled by the narrative stage).
     pub narrative: BTreeMap<String, serde_json::Value>,
     pub checks: Vec<Check>,
-    /// clean / warnings / errors, from `checks`.
+    /// clean / warnings / errors, from the `checks` on what was read completely.
     #[serde(default)]
     pub verdict: Verdict,
+    /// How completely the document was read: its tables' worst, and file-level facts.
+    #[serde(default)]
+    pub extraction: Extraction,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -80,6 +83,66 @@ impl Default for Verdict {
             warnings: 0,
             passed: 0,
         }
+    }
+}
+
+/// How completely and how certainly a table (or a whole document) was read — apart from whether
+/// the publication is right, which `verdict` judges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub status: ExtractionStatus,
+    /// Why it is not `complete`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ExtractionReason>,
+}
+
+/// `complete`: everything printed was placed and named; `partial`: something was not (an
+/// unplaced cell, a nameless row, an unread page); `suspect`: the figures fail in the pattern of
+/// a misreading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractionStatus {
+    #[default]
+    Complete,
+    Partial,
+    Suspect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractionReason {
+    /// unplaced_cells, nameless_amount_rows, unknown_columns, no_amount_unit, identity_pattern,
+    /// unreadable_pages, partial_text_layer, missing_tables, missing_header_fields, …
+    pub code: String,
+    pub message: String,
+    pub page: Option<usize>,
+}
+
+impl Extraction {
+    /// Record a reason; the status becomes at least `status`.
+    pub fn add(
+        &mut self,
+        status: ExtractionStatus,
+        code: &str,
+        message: impl Into<String>,
+        page: Option<usize>,
+    ) {
+        self.status = self.status.max(status);
+        let message = message.into();
+        // One reason per code and page: the message of the first, a count is not needed.
+        if !self
+            .reasons
+            .iter()
+            .any(|r| r.code == code && r.page == page)
+        {
+            self.reasons.push(ExtractionReason {
+                code: code.to_string(),
+                message,
+                page,
+            });
+        }
+    }
+    pub fn is_complete(&self) -> bool {
+        self.status == ExtractionStatus::Complete
     }
 }
 
@@ -202,6 +265,9 @@ pub struct Table {
     /// Performance-target forms (绩效目标表): one record per project form; their rows stay empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<PerformanceTarget>,
+    /// How completely and certainly this table was read.
+    #[serde(default)]
+    pub extraction: Extraction,
 }
 
 /// One performance-target form (项目支出绩效目标表 / 整体绩效目标表), as printed.

@@ -55,6 +55,8 @@ fn valid_example() -> Value {
                         "side": "income",
                         "values": {"total": "7744800.00"},
                         "raw": {"total": "774.48"},
+                        "parent": 2,
+                        "level": 1,
                         "page": 6,
                         "bbox": [42.25, 120.75, 151.3, 137.0]
                     },

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::document::{RawRow, TableDraft};
-use crate::model::{Diagnostic, Side, Table, TableKind};
+use crate::model::{Diagnostic, Extraction, ExtractionStatus, Side, Table, TableKind};
 use amount::Parsed;
 use cells::{merge_split_columns, merge_vertical_continuations};
 use header::{
@@ -122,6 +122,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
                     })
             });
         let (targets, more) = performance::recognize(&draft.rows, draft.unit.as_deref());
+        // A form field the reader could not place leaves the form partly read.
+        let mut extraction = Extraction::default();
+        for d in more.iter().filter(|d| d.level == "warning") {
+            extraction.add(ExtractionStatus::Partial, "form_fields", d.message.clone(), d.page);
+        }
         diags.extend(more);
         let table = Table {
             kind,
@@ -136,9 +141,11 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             rows: Vec::new(),
             note: None,
             targets,
+            extraction,
         };
         return (table, diags);
     }
+    let mut extraction = Extraction::default();
     let mut rows: Vec<RawRow> = draft.rows.clone();
     let n_cols = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
     let header_end = rows
@@ -183,14 +190,18 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         if codes * 2 > cells.len() {
             *role = Some(ColumnRole::Code);
         } else if nums * 2 > cells.len() {
-            diags.push(Diagnostic::warning(
-                if header.is_empty() {
-                    format!("column {} holds amounts but has no header", k + 1)
-                } else {
-                    format!("column {} header \"{header}\" not recognized", k + 1)
-                },
+            let message = if header.is_empty() {
+                format!("column {} holds amounts but has no header", k + 1)
+            } else {
+                format!("column {} header \"{header}\" not recognized", k + 1)
+            };
+            extraction.add(
+                ExtractionStatus::Partial,
+                "unknown_columns",
+                message.clone(),
                 page0,
-            ));
+            );
+            diags.push(Diagnostic::warning(message, page0));
         } else {
             *role = Some(if header.is_empty() {
                 ColumnRole::Name
@@ -467,9 +478,23 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             "amount unit not found; amounts left null",
             page0,
         ));
+        if !amount_cols.is_empty() {
+            extraction.add(
+                ExtractionStatus::Partial,
+                "no_amount_unit",
+                "amount unit not found; amounts left null",
+                page0,
+            );
+        }
     }
 
-    let mut out_rows = rows::build(body, &groups, two_sided, factor, &mut diags);
+    let mut out_rows = rows::build(
+        body,
+        &groups,
+        two_sided,
+        factor,
+        (&mut diags, &mut extraction),
+    );
     structure::assign(&mut out_rows);
     let has_values = out_rows
         .iter()
@@ -496,6 +521,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             rows: out_rows,
             note,
             targets: Vec::new(),
+            extraction,
         },
         diags,
     )

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::amount::{self, Parsed};
 use super::{clean_name, code_re, is_total_name, starts_with_enumerator};
 use crate::document::RawRow;
-use crate::model::{Amount, Diagnostic, Row, RowRole, Side};
+use crate::model::{Amount, Diagnostic, Extraction, ExtractionStatus, Row, RowRole, Side};
 use crate::pdf::normalize::squash;
 
 #[derive(Debug, Default, Clone)]
@@ -33,7 +33,7 @@ pub(super) fn build(
     groups: &[Group],
     two_sided: bool,
     factor: Option<Decimal>,
-    diags: &mut Vec<Diagnostic>,
+    (diags, extraction): (&mut Vec<Diagnostic>, &mut Extraction),
 ) -> Vec<Row> {
     let mut body: Vec<RawRow> = body.to_vec();
     if two_sided {
@@ -162,10 +162,15 @@ pub(super) fn build(
                     Parsed::Blank => None,
                     Parsed::Text => {
                         if !t.is_empty() {
-                            diags.push(Diagnostic::warning(
-                                format!("cell \"{t}\" in an amount column ({key}) is not a number"),
+                            let message =
+                                format!("cell \"{t}\" in an amount column ({key}) is not a number");
+                            extraction.add(
+                                ExtractionStatus::Partial,
+                                "unplaced_cells",
+                                message.clone(),
                                 Some(raw.page),
-                            ));
+                            );
+                            diags.push(Diagnostic::warning(message, Some(raw.page)));
                         }
                         None
                     }
@@ -187,6 +192,12 @@ pub(super) fn build(
             }
             if name.is_empty() && code.is_none() {
                 if any_amount && g.name.is_some() {
+                    extraction.add(
+                        ExtractionStatus::Partial,
+                        "nameless_amount_rows",
+                        "a row has amounts but no name or code",
+                        Some(raw.page),
+                    );
                     diags.push(Diagnostic::warning(
                         "a row has amounts but no name or code",
                         Some(raw.page),
