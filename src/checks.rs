@@ -1570,10 +1570,19 @@ fn completeness_rules(d: &Disclosure, out: &mut Vec<Check>) {
         d.document.kind,
         DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
     );
+    let part = d.document.part.as_deref();
     if d.tables.is_empty() {
         out.push(info(
             "completeness.tables",
             "the document holds no tables (a narrative-only publication?)",
+        ));
+    } else if matches!(part, Some("notes" | "performance_targets")) {
+        out.push(info(
+            "completeness.tables",
+            format!(
+                "a {} file: the disclosure's tables are in another file (same disclosure_id)",
+                part.unwrap_or_default()
+            ),
         ));
     } else if d.document.template {
         out.push(info(

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use crate::document::{self, text_input, Block};
+use crate::document::{self, identity, text_input, Block};
 use crate::layout;
 use crate::model::{
     Amount, Diagnostic, Disclosure, DocumentInfo, DocumentKind, RowRole, Side, Source, Table,
@@ -157,7 +157,40 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         diagnostics.extend(diags);
         tables.push(table);
     }
-    let kind = draft.kind;
+    // A file of performance-target forms only, whose text never says 预算 or 决算: the forms
+    // say which (绩效目标 are set with a budget, 绩效自评 made with a final account).
+    let mut kind = draft.kind;
+    if kind == DocumentKind::Unknown
+        && !tables.is_empty()
+        && tables
+            .iter()
+            .all(|t| t.kind == TableKind::PerformanceTargets)
+    {
+        let self_evaluation = tables
+            .iter()
+            .any(|t| t.title.as_deref().is_some_and(|s| s.contains("自评")));
+        kind = if self_evaluation {
+            DocumentKind::DepartmentFinalAccount
+        } else {
+            DocumentKind::DepartmentBudget
+        };
+    }
+    // Pages of prose: sentences, and no table on the page.
+    let table_pages: std::collections::HashSet<usize> = tables
+        .iter()
+        .flat_map(|t| t.pages.iter().copied())
+        .collect();
+    let mut prose: std::collections::HashMap<usize, usize> = Default::default();
+    for l in draft.lines.iter().filter(|l| l.text.contains('。')) {
+        if !table_pages.contains(&l.page) {
+            *prose.entry(l.page).or_insert(0) += 1;
+        }
+    }
+    let prose_pages = prose.values().filter(|&&n| n >= 2).count();
+    let (normalized, scope) = match draft.unit_name.as_deref().map(identity::normalize_unit) {
+        Some((n, s)) => (Some(n), s),
+        None => (None, None),
+    };
     if kind == DocumentKind::Unknown && source.text_layer != "none" {
         diagnostics.push(Diagnostic::warning(
             "not recognized as a budget or final-account disclosure (no title with 预算/决算 and no known tables)",
@@ -192,6 +225,13 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         document: DocumentInfo {
             kind,
             fiscal_year: draft.fiscal_year,
+            part: Some(identity::part(&tables, prose_pages).to_string()),
+            disclosure_id: normalized
+                .as_deref()
+                .and_then(|n| identity::disclosure_id(n, draft.fiscal_year, kind)),
+            unit_id: normalized.as_deref().map(identity::unit_id),
+            unit_name_normalized: normalized,
+            unit_scope: scope,
             unit_name: draft.unit_name,
             title: draft.title,
             template,

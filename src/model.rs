@@ -175,6 +175,20 @@ pub struct DocumentInfo {
     /// A blank template (placeholders such as 上海市XX局 and no figures), not data.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub template: bool,
+    /// Which part of a disclosure this file is: whole | tables (报表) | notes (情况说明) |
+    /// performance_targets (a 绩效目标表 file).
+    #[serde(default)]
+    pub part: Option<String>,
+    /// The same for every file of one disclosure (unit, year, budget / final account).
+    #[serde(default)]
+    pub disclosure_id: Option<String>,
+    /// One unit across its spellings; its scope (本级) apart.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    #[serde(default)]
+    pub unit_name_normalized: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_scope: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -388,6 +402,11 @@ impl Table {
     /// The grand total of a basic-expenditure table: its total column, or — where 人员经费 and
     /// 公用经费 are printed in columns of their own (national 决算 template) — their sum.
     pub fn basic_grand_total(&self) -> Option<Decimal> {
+        // A table by economic class printing 基本支出 beside 项目支出: its 基本支出 column.
+        if self.columns.iter().any(|c| c == "basic") && self.columns.iter().any(|c| c == "project")
+        {
+            return self.grand_total("basic");
+        }
         self.grand_total("total").or_else(|| {
             match (self.grand_total("personnel"), self.grand_total("public")) {
                 (None, None) => None,

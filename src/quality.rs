@@ -66,7 +66,12 @@ pub fn assess(d: &mut Disclosure) {
         if !t.extraction.is_complete() {
             let worst = t.extraction.status;
             let title = t.title.as_deref().unwrap_or(t.kind.as_str());
-            let why: Vec<&str> = t.extraction.reasons.iter().map(|r| r.code.as_str()).collect();
+            let why: Vec<&str> = t
+                .extraction
+                .reasons
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect();
             doc.add(
                 worst,
                 "table",
@@ -75,7 +80,11 @@ pub fn assess(d: &mut Disclosure) {
             );
         }
     }
-    for g in d.diagnostics.iter().filter(|g| g.message.starts_with("page unreadable")) {
+    for g in d
+        .diagnostics
+        .iter()
+        .filter(|g| g.message.starts_with("page unreadable"))
+    {
         doc.add(
             ExtractionStatus::Partial,
             "unreadable_pages",

@@ -199,6 +199,51 @@ pub fn could_continue_title(text: &str) -> bool {
         .any(|k| s.contains(k))
 }
 
+/// What a grid row states about the document when its cells are a label and a value, without a
+/// colon between them (部门名称 | 北京市财政局), or a row holding only a year (（2026年度）): the
+/// unit's name and the year.
+pub fn row_facts(cells: &[&str]) -> (Option<String>, Option<i32>) {
+    let texts: Vec<String> = cells
+        .iter()
+        .map(|c| squash(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut name = None;
+    if let [label, value, ..] = texts.as_slice() {
+        let is_label = matches!(
+            label.as_str(),
+            "部门名称"
+                | "单位名称"
+                | "部门(单位)名称"
+                | "部门（单位）名称"
+                | "预算单位"
+                | "预算部门"
+        );
+        let n = value.chars().count();
+        let looks_like_name = (3..=40).contains(&n)
+            && !value.chars().any(|c| c.is_ascii_digit())
+            && [
+                "局", "室", "会", "院", "部", "厅", "处", "所", "站", "中心", ")", "）",
+            ]
+            .iter()
+            .any(|e| value.ends_with(e));
+        if is_label && looks_like_name {
+            name = Some(value.clone());
+        }
+    }
+    let year = match texts.as_slice() {
+        [only] => {
+            let t = only.trim_matches(|c| matches!(c, '(' | ')' | '（' | '）'));
+            let digits = t.trim_end_matches('度').trim_end_matches('年');
+            (digits.len() == 4 && digits.starts_with("20") && t.len() > 4)
+                .then(|| digits.parse().ok())
+                .flatten()
+        }
+        _ => None,
+    };
+    (name, year)
+}
+
 /// The document's own title: a year and 部门/单位 预算/决算 (公开) at the end.
 pub fn is_cover_title(text: &str) -> bool {
     let s = squash(text);
@@ -301,9 +346,12 @@ pub fn document_facts(
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
             .map(|(n, _)| n);
     }
-    // Year: otherwise the most common year in table titles and lines.
+    // Year: otherwise the most common year in table titles, year rows of forms and lines.
     if doc.fiscal_year.is_none() {
         let mut years: HashMap<i32, usize> = HashMap::new();
+        for y in &doc.stated_years {
+            *years.entry(*y).or_insert(0) += 3;
+        }
         for t in doc.tables.iter().filter_map(|t| t.title.as_deref()) {
             for c in p.year.captures_iter(t) {
                 if let Some(y) = c.get(1).and_then(|m| m.as_str().parse().ok()) {

@@ -2,6 +2,7 @@
 //! label, amount unit and page span, with tables continued over pages joined and their repeated
 //! headers dropped. PDF layouts and plain-text input both arrive here as [`Block`]s.
 
+pub mod identity;
 pub mod lines;
 pub mod text_input;
 
@@ -100,6 +101,8 @@ pub struct DocumentDraft {
     pub lines: Vec<TextLine>,
     pub tables: Vec<TableDraft>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Years printed alone in a grid row (（2026年度） above a form).
+    pub stated_years: Vec<i32>,
 }
 
 /// Blocks of a PDF: per page, lines and grids interleaved by vertical position.
@@ -224,6 +227,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
         lines: Vec::new(),
         tables: Vec::new(),
         diagnostics: Vec::new(),
+        stated_years: Vec::new(),
     };
     // Context gathered since the last table piece.
     let mut title: Option<(String, usize)> = None;
@@ -233,6 +237,8 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
     let mut narrative_since_table = 0usize;
     let mut unit_names: HashMap<String, usize> = HashMap::new();
     let mut first_unit_name: Vec<String> = Vec::new();
+    // Unit names labelled in grid cells (部门名称 | …): used where no line names the unit.
+    let mut labelled_in_grids: HashMap<String, usize> = HashMap::new();
 
     let mut prev_line: Option<(String, usize)> = None;
     let mut handle_line = |text: &str,
@@ -328,6 +334,19 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                 if t.rows.iter().all(RawRow::is_blank) {
                     continue;
                 }
+                for r in &t.rows {
+                    let cells: Vec<&str> = r
+                        .slots
+                        .iter()
+                        .filter(|s| s.first_col && s.first_row)
+                        .map(|s| s.text.as_str())
+                        .collect();
+                    let (name, year) = lines::row_facts(&cells);
+                    if let Some(n) = name {
+                        *labelled_in_grids.entry(n).or_insert(0) += 1;
+                    }
+                    doc.stated_years.extend(year);
+                }
                 if unit.is_some() {
                     doc_unit = unit.clone();
                 }
@@ -398,6 +417,12 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
         }
     }
     lines::document_facts(&mut doc, &unit_names, first_unit_name.first().cloned());
+    if doc.unit_name.is_none() {
+        doc.unit_name = labelled_in_grids
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(n, _)| n);
+    }
     doc
 }
 

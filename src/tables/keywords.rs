@@ -35,6 +35,13 @@ const TABLE_KINDS: &[(&[&str], &[&str], TableKind)] = &[
         &[],
         TableKind::GeneralBudgetBasicExpenditure,
     ),
+    // Shenzhen: 一般公共预算支出表（按经济分类）, whose 基本支出 column is the basic expenditure
+    // by economic class.
+    (
+        &["一般公共预算", "经济分类"],
+        &["项目支出"],
+        TableKind::GeneralBudgetBasicExpenditure,
+    ),
     (
         &["一般公共预算", "支出"],
         &[],
@@ -391,6 +398,10 @@ mod tests {
         );
         assert_eq!(table_kind("资产负债情况表"), TableKind::Other);
         assert_eq!(table_kind("政府采购支出预算表"), TableKind::Other);
+        assert_eq!(
+            table_kind("一般公共预算支出表（按经济分类）"),
+            TableKind::GeneralBudgetBasicExpenditure
+        );
     }
 
     #[test]

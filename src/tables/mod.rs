@@ -125,7 +125,12 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         // A form field the reader could not place leaves the form partly read.
         let mut extraction = Extraction::default();
         for d in more.iter().filter(|d| d.level == "warning") {
-            extraction.add(ExtractionStatus::Partial, "form_fields", d.message.clone(), d.page);
+            extraction.add(
+                ExtractionStatus::Partial,
+                "form_fields",
+                d.message.clone(),
+                d.page,
+            );
         }
         diags.extend(more);
         let table = Table {
