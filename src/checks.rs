@@ -957,7 +957,27 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
         }
     }
     // cross.appropriation: the fiscal summary's 一般公共预算 (income side) = the general-budget table.
-    if let (Some((tf, f)), Some((tg, g))) = (fiscal, gb) {
+    // Like with like: where the fiscal summary prints its spending by source (本年支出合计 |
+    // 一般公共预算), that spending is the general-budget table's 合计 (a final account's income
+    // and spending of the year differ by the balance carried forward).
+    let spent = fiscal.and_then(|(tf, f)| {
+        let (ri, r) = find_row(f, Side::Expenditure, &["本年支出合计", "本年支出小计"])?;
+        val(r, "general_budget").map(|v| (tf, f, ri, r, v))
+    });
+    if let (Some((tf, f, rf, r, x)), Some((tg, g))) = (spent, gb) {
+        if let Some((rg, gt)) = total_row(g) {
+            if let Some(y) = val(gt, "total") {
+                cross_values(
+                    out,
+                    "cross.appropriation",
+                    Severity::Error,
+                    "财政拨款收支总表 本年支出 一般公共预算 vs 一般公共预算支出表 合计",
+                    (tf, f, rf, r, "general_budget", x),
+                    (tg, g, rg, gt, "total", y),
+                );
+            }
+        }
+    } else if let (Some((tf, f)), Some((tg, g))) = (fiscal, gb) {
         let (current, carried) = general_budget_income_rows(f);
         if let (Some((rf, r)), Some((rg, gt))) = (current, total_row(g)) {
             // The general-budget table may spend this year's appropriation only, or also the
@@ -972,7 +992,15 @@ fn cross_rules(d: &Disclosure, out: &mut Vec<Check>) {
             let (ha, _, _) = precision(f);
             let (hb, _, _) = precision(g);
             let matches = |x: Option<Decimal>| matches!((x, stated), (Some(x), Some(y)) if (x - y).abs() <= ha + hb + ha);
-            let (what, x) = if with_carry.is_some() && !matches(this_year) && matches(with_carry) {
+            // Where neither scope matches, the nearer one is reported.
+            let nearer_carry = match (this_year, with_carry, stated) {
+                (Some(a), Some(b), Some(y)) => (b - y).abs() < (a - y).abs(),
+                _ => false,
+            };
+            let (what, x) = if with_carry.is_some()
+                && !matches(this_year)
+                && (matches(with_carry) || nearer_carry)
+            {
                 (
                     "财政拨款收支总表 一般公共预算 本年收入 + 上年结转 vs 一般公共预算支出表 合计",
                     with_carry,

@@ -295,6 +295,15 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
         t.general_budget_expenditure_total = value(gb, is_total, "total");
         t.general_budget_basic_total = value(gb, is_total, "basic");
         t.general_budget_project_total = value(gb, is_total, "project");
+    } else if printed_empty(tables, TableKind::GeneralBudgetExpenditure)
+        && no_general_budget(tables)
+    {
+        // The unit has no general-budget money: its table is printed empty and the
+        // fiscal-appropriation summary's 一般公共预算 line is blank or zero.
+        let zero = Some(Amount(Decimal::ZERO));
+        t.general_budget_expenditure_total = zero;
+        t.general_budget_basic_total = zero;
+        t.general_budget_project_total = zero;
     }
     if t.general_budget_basic_total.is_none() {
         if let Some(b) = first_table(tables, TableKind::GeneralBudgetBasicExpenditure) {
@@ -326,6 +335,32 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
         t.three_public_total = three_public_total(tp);
     }
     t
+}
+
+/// Is a table of this kind printed, and printed without a figure?
+fn printed_empty(tables: &[Table], kind: TableKind) -> bool {
+    tables.iter().any(|t| t.kind == kind) && tables.iter().all(|t| t.kind != kind || t.empty)
+}
+
+/// Does the fiscal-appropriation summary show no general-budget appropriation (its income-side
+/// 一般公共预算 lines blank or zero)?
+fn no_general_budget(tables: &[Table]) -> bool {
+    let Some(f) = first_table(tables, TableKind::FiscalAppropriationSummary) else {
+        return false;
+    };
+    let lines: Vec<&crate::model::Row> = f
+        .rows
+        .iter()
+        .filter(|r| r.side == Some(Side::Income) && squash(&r.name).contains("一般公共预算"))
+        .collect();
+    !lines.is_empty()
+        && lines.iter().all(|r| {
+            r.values
+                .get("total")
+                .copied()
+                .flatten()
+                .is_none_or(|a| a.0.is_zero())
+        })
 }
 
 /// Does the income side hold only general-budget money (other sources blank or zero)?

@@ -328,6 +328,15 @@ pub fn attach_adjacent_rows(grids: &mut [Grid], lines: Vec<super::Line>) -> Vec<
             rest.push(line);
             continue;
         };
+        // A title above the grid is no row of it: its words run across column boundaries.
+        let straddles = line.words.iter().any(|w| {
+            g.xs.iter()
+                .any(|&x| w.bbox[0] < x - 0.5 * w.size && w.bbox[2] > x + 0.5 * w.size)
+        });
+        if straddles {
+            rest.push(line);
+            continue;
+        }
         // Words by column.
         let mut texts: Vec<String> = vec![String::new(); g.n_cols()];
         for w in &line.words {

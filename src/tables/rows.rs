@@ -36,7 +36,7 @@ pub(super) fn build(
     (diags, extraction): (&mut Vec<Diagnostic>, &mut Extraction),
 ) -> Vec<Row> {
     let mut body: Vec<RawRow> = body.to_vec();
-    if two_sided {
+    if two_sided || groups.len() > 1 {
         reassign_spanning_totals(&mut body, groups);
     }
     let mut out_rows: Vec<Row> = Vec::new();
@@ -320,7 +320,14 @@ fn reassign_spanning_totals(body: &mut [RawRow], groups: &[Group]) {
     for r in body.iter_mut() {
         for (ai, a) in groups.iter().enumerate() {
             for b in groups.iter().skip(ai + 1) {
-                if a.side != b.side || a.side.is_none() {
+                // Blocks of one side of a summary, or side-by-side blocks of the same columns
+                // (决算 基本支出表: 人员经费 | 公用经费 | 公用经费).
+                let same_columns = a
+                    .amounts
+                    .iter()
+                    .map(|(_, k)| k)
+                    .eq(b.amounts.iter().map(|(_, k)| k));
+                if a.side != b.side || (a.side.is_none() && !same_columns) {
                     continue;
                 }
                 // Only a total's label spans blocks; an item name beside another block's figure

@@ -20,6 +20,7 @@ pub(super) fn assign(rows: &mut [Row]) {
         assign_group(rows, start, end);
         start = end;
     }
+    adopt_across_blocks(rows);
     let mut has_child = vec![false; rows.len()];
     for r in rows.iter() {
         if let Some(p) = r.parent {
@@ -33,6 +34,42 @@ pub(super) fn assign(rows: &mut [Row]) {
     for (r, h) in rows.iter_mut().zip(has_child) {
         if h && r.role == RowRole::Detail {
             r.role = RowRole::Subtotal;
+        }
+    }
+}
+
+/// Side-by-side blocks of the same columns (决算 基本支出表: 人员经费 | 公用经费 | 公用经费) where
+/// one total spans the last two: a block without a total of its own has its top rows counted in
+/// the total of the block before it with the same columns.
+fn adopt_across_blocks(rows: &mut [Row]) {
+    let keys = |r: &Row| r.values.keys().cloned().collect::<Vec<String>>();
+    let mut groups: Vec<usize> = rows.iter().map(|r| r.group_index).collect();
+    groups.dedup();
+    for w in groups.windows(2) {
+        let [a, b] = [w[0], w[1]];
+        let has_total = |g: usize| {
+            rows.iter()
+                .any(|r| r.group_index == g && r.role == RowRole::Total && r.side.is_none())
+        };
+        if has_total(b) {
+            continue;
+        }
+        let Some(t) = rows
+            .iter()
+            .position(|r| r.group_index == a && r.role == RowRole::Total && r.side.is_none())
+        else {
+            continue;
+        };
+        let Some(first_b) = rows.iter().find(|r| r.group_index == b) else {
+            continue;
+        };
+        if keys(first_b) != keys(&rows[t]) {
+            continue;
+        }
+        for r in rows.iter_mut().filter(|r| r.group_index == b) {
+            if r.parent.is_none() && r.level == Some(1) {
+                r.parent = Some(t);
+            }
         }
     }
 }
