@@ -500,7 +500,8 @@ mod tests {
                     "doc_id": "renda-2017", "table_index": 1, "table_kind": "income_expenditure_summary",
                     "table_title": "收支总表", "amount_unit": "万元", "row_index": i,
                     "code": format!("20101{i}"), "name": "行政运行", "role": "item", "side": "expenditure",
-                    "column_key": "current_year", "phase": if i == 0 { json!("budget") } else { Value::Null },
+                    "parent": if i == 0 { Value::Null } else { json!(0) }, "level": i + 1,
+                    "table_extraction": "complete", "column_key": "current_year", "phase": if i == 0 { json!("budget") } else { Value::Null },
                     "amount": format!("{}.50", 1200 + i),
                     "raw": format!("{}.0050", 12 + i), "page": 3
                 })

@@ -56,8 +56,10 @@ pub fn clean_name(s: &str) -> String {
 fn code_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
+        // Function codes start with 2, economic codes with 3 or 5: a name opening with other
+        // digits (12345政务服务热线) keeps them.
         Regex::new(
-            r"^[\[【]?(\d{3}(?:\d{2}){0,3})[\]】]?(?:\s*[-－—:：]?\s*)([^\d年.．、%\]】].*)$",
+            r"^[\[【]?([235]\d{2}(?:\d{2}){0,3})[\]】]?(?:\s*[-－—:：]?\s*)([^\d年.．、%\]】].*)$",
         )
         .unwrap_or_else(|e| panic!("{e}")) // ok: constant pattern
     })
@@ -402,7 +404,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         if let (Some(&lo), Some(&hi)) = (years.iter().min(), years.iter().max()) {
             if lo < hi {
                 for (col, key) in g.amounts.iter_mut() {
-                    if year_of(*col).is_some_and(|y| y < hi) {
+                    if year_of(*col).is_some_and(|y| y < hi) && !key.starts_with("prior_year") {
                         *key = if key == "total" {
                             "prior_year".to_string()
                         } else {
@@ -500,7 +502,9 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         factor,
         (&mut diags, &mut extraction),
     );
-    structure::assign(&mut out_rows);
+    for note in structure::assign(&mut out_rows) {
+        diags.push(Diagnostic::info(note, page0));
+    }
     let has_values = out_rows
         .iter()
         .any(|r| r.values.values().any(Option::is_some));
@@ -552,6 +556,9 @@ mod tests {
             Some("行政运行")
         );
         assert!(code_re().captures("2024年预算").is_none());
+        assert!(code_re()
+            .captures("12345政府公共服务热线运行经费")
+            .is_none());
         let c = code_re().captures("[2080501]行政单位离退休");
         assert_eq!(
             c.as_ref().and_then(|c| c.get(1)).map(|m| m.as_str()),

@@ -190,6 +190,17 @@ pub(super) fn build(
                     unit_line = true;
                 }
             }
+            // 合计 printed in another label column (the last of three classification columns).
+            if name.is_empty() && code.is_none() {
+                if let Some(t) = g
+                    .texts
+                    .iter()
+                    .map(|(k, _)| text_at(Some(*k)))
+                    .find(|t| matches!(squash(t).as_str(), "合计" | "总计"))
+                {
+                    name = squash(&t);
+                }
+            }
             if name.is_empty() && code.is_none() {
                 if any_amount && g.name.is_some() {
                     extraction.add(

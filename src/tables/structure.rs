@@ -8,8 +8,10 @@
 use crate::model::{Row, RowRole};
 use crate::pdf::normalize::squash;
 
-/// Fill `level` and `parent` of every row, and mark rows with children as subtotals.
-pub(super) fn assign(rows: &mut [Row]) {
+/// Fill `level` and `parent` of every row, and mark rows with children as subtotals. Returns the
+/// choices made between readings (for diagnostics).
+pub(super) fn assign(rows: &mut [Row]) -> Vec<String> {
+    let mut notes = Vec::new();
     let mut start = 0;
     while start < rows.len() {
         let key = |r: &Row| (r.group_index, r.side);
@@ -17,7 +19,9 @@ pub(super) fn assign(rows: &mut [Row]) {
         let end = (start..rows.len())
             .find(|&i| key(&rows[i]) != k)
             .unwrap_or(rows.len());
-        assign_group(rows, start, end);
+        if let Some(n) = assign_group(rows, start, end) {
+            notes.push(n);
+        }
         start = end;
     }
     adopt_across_blocks(rows);
@@ -36,6 +40,7 @@ pub(super) fn assign(rows: &mut [Row]) {
             r.role = RowRole::Subtotal;
         }
     }
+    notes
 }
 
 /// Side-by-side blocks of the same columns (决算 基本支出表: 人员经费 | 公用经费 | 公用经费) where
@@ -148,10 +153,8 @@ fn indent_levels(rows: &[Row]) -> Vec<Option<u8>> {
         .collect()
 }
 
-fn assign_group(rows: &mut [Row], start: usize, end: usize) {
-    let Some(group) = rows.get(start..end) else {
-        return;
-    };
+fn assign_group(rows: &mut [Row], start: usize, end: usize) -> Option<String> {
+    let group = rows.get(start..end)?;
     let coded = group.iter().any(|r| r.code.is_some());
     let by_indent = if coded {
         vec![None; group.len()]
@@ -161,8 +164,8 @@ fn assign_group(rows: &mut [Row], start: usize, end: usize) {
     let (levels, parents) = tree(group, &by_indent);
     // Indentation is a reading, not a given: keep the tree it gives only where the figures bear it
     // out (most parents equal the sum of their parts); else levels come from numbering alone.
-    let (levels, parents) = if by_indent.iter().any(Option::is_some) && !borne_out(group, &parents)
-    {
+    let rejected = by_indent.iter().any(Option::is_some) && !borne_out(group, &parents);
+    let (levels, parents) = if rejected {
         tree(group, &vec![None; group.len()])
     } else {
         (levels, parents)
@@ -171,6 +174,9 @@ fn assign_group(rows: &mut [Row], start: usize, end: usize) {
         r.level = levels.get(i).copied().flatten();
         r.parent = parents.get(i).copied().flatten().map(|p| p + start);
     }
+    rejected.then(|| {
+        "the names' indentation does not match the table's sums: levels come from codes and numbering only".to_string()
+    })
 }
 
 /// Do most parents of this tree equal the sum of their parts in the first
