@@ -175,9 +175,11 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
             DocumentKind::DepartmentBudget
         };
     }
-    // Pages of prose: sentences, and no table on the page.
+    // Pages of prose: sentences, and no budget table on the page (boxes drawn around words of
+    // the prose make tables of no known kind).
     let table_pages: std::collections::HashSet<usize> = tables
         .iter()
+        .filter(|t| !matches!(t.kind, TableKind::Other | TableKind::PerformanceTargets))
         .flat_map(|t| t.pages.iter().copied())
         .collect();
     let mut prose: std::collections::HashMap<usize, usize> = Default::default();
@@ -216,7 +218,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
             None,
         ));
     }
-    let totals = resolve_totals(&tables);
+    let totals = resolve_totals(&tables, draft.fiscal_year);
     let facts = crate::narrative::extract(&draft.lines);
     let comparisons = crate::narrative::comparisons::extract(&draft.lines);
     let mut d = Disclosure {
@@ -275,7 +277,7 @@ fn value(t: &Table, pred: impl Fn(&crate::model::Row) -> bool, key: &str) -> Opt
 }
 
 /// The headline totals, each from the table that states it (schema.md).
-pub fn resolve_totals(tables: &[Table]) -> Totals {
+pub fn resolve_totals(tables: &[Table], fiscal_year: Option<i32>) -> Totals {
     let mut t = Totals::default();
     if let Some(s) = first_table(tables, TableKind::Summary) {
         let total_of = |side: Side, word: &str| {
@@ -332,7 +334,7 @@ pub fn resolve_totals(tables: &[Table]) -> Totals {
         }
     }
     if let Some(tp) = first_table(tables, TableKind::ThreePublic) {
-        t.three_public_total = three_public_total(tp);
+        t.three_public_total = three_public_total(tp, fiscal_year);
     }
     t
 }
@@ -392,7 +394,7 @@ fn all_general_budget(t: &Table) -> bool {
 
 /// 因公出国(境) + 公务接待 + 公务用车购置及运行 of the table's first row with figures (this year's
 /// budget), not a 合计 that also adds 会议费 / 培训费.
-fn three_public_total(tp: &Table) -> Option<Amount> {
+fn three_public_total(tp: &Table, fiscal_year: Option<i32>) -> Option<Amount> {
     // Items listed down the side: the rows named for each item, "total" column.
     let by_name = |word: &str| {
         tp.rows
@@ -409,7 +411,12 @@ fn three_public_total(tp: &Table) -> Option<Amount> {
     if listed.iter().any(Option::is_some) {
         return Some(Amount(listed.iter().flatten().copied().sum()));
     }
-    for r in &tp.rows {
+    // Rows by year (2025年 | 2026年 | 增减): this year's row.
+    let year_row = fiscal_year.and_then(|y| {
+        let label = format!("{y}年");
+        tp.rows.iter().find(|r| squash(&r.name).starts_with(&label))
+    });
+    for r in year_row.into_iter().chain(&tp.rows) {
         let get = |k: &str| r.values.get(k).copied().flatten().map(|a| a.0);
         let vehicle =
             get("vehicle").or_else(

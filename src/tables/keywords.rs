@@ -101,6 +101,7 @@ const AMOUNT_KEYS: &[(&str, &str)] = &[
     ("本年预算", "current_year"),
     ("上年预算", "prior_year"),
     ("上年执行", "prior_year"),
+    ("增减", "change"),
     ("执行数", "prior_year"),
     ("政府采购", "procurement"),
     ("人员支出", "personnel"),
@@ -204,6 +205,10 @@ pub fn column_role(path: &[String], kind: TableKind) -> Option<ColumnRole> {
     }
     if last.contains("编码") || last.contains("代码") || last == "科目编号" {
         return Some(ColumnRole::Code);
+    }
+    // A rate (增减%, 增长率, 执行率) is no amount.
+    if last.contains('%') || last.ends_with('率') {
+        return Some(ColumnRole::Text);
     }
     if matches!(
         last.as_str(),

@@ -218,6 +218,39 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         }
     }
 
+    // A header cell naming three funding sources at once is several headers run together (a table
+    // without rulings whose header words were not told apart): its key is a guess.
+    for (k, role) in roles.iter().enumerate() {
+        let Some(ColumnRole::Amount(_)) = role else {
+            continue;
+        };
+        let Some(last) = paths.get(k).map(|p| p.concat()) else {
+            continue;
+        };
+        let sources = [
+            "一般公共预算",
+            "政府性基金",
+            "国有资本",
+            "财政专户",
+            "单位资金",
+            "上年结转",
+            "事业收入",
+        ]
+        .iter()
+        .filter(|w| last.contains(*w))
+        .count();
+        if sources >= 3 {
+            extraction.add(
+                ExtractionStatus::Partial,
+                "merged_headers",
+                format!(
+                    "column {} header \"{last}\" runs several headers together",
+                    k + 1
+                ),
+                page0,
+            );
+        }
+    }
     // Two sides: a summary, or a table with an item column under an expenditure heading (not a
     // table whose amount columns merely include 本年收入 and 本年支出).
     let two_sided = matches!(

@@ -156,11 +156,68 @@ fn indent_levels(rows: &[Row]) -> Vec<Option<u8>> {
 fn assign_group(rows: &mut [Row], start: usize, end: usize) -> Option<String> {
     let group = rows.get(start..end)?;
     let coded = group.iter().any(|r| r.code.is_some());
-    let by_indent = if coded {
+    let mut by_indent = if coded {
         vec![None; group.len()]
     } else {
         indent_levels(group)
     };
+    // Where items are numbered (一、 / （一） / 1.), the numbering gives their levels, and a
+    // name indented under a numbered item is one level below it; indentation alone is not
+    // compared across the two (a 上年结转 line or a total may be printed further left).
+    let numbered = group
+        .iter()
+        .filter(|r| numbering_level(&r.name).is_some())
+        .count();
+    if numbered >= 2 {
+        // The styles in use, in their order (一、 > （一） > 1. > （1）), give the depths: 1、 right
+        // under 一、 is level 2 where no （一） is printed.
+        let mut styles: Vec<u8> = group
+            .iter()
+            .filter_map(|r| numbering_level(&r.name))
+            .collect();
+        styles.sort_unstable();
+        styles.dedup();
+        let depth = |n: u8| styles.iter().position(|&s| s == n).map(|p| p as u8 + 1);
+        // Indent clusters, and the depth the numbered rows give each.
+        let mut xs: Vec<f64> = group.iter().filter_map(|r| r.indent).collect();
+        xs.sort_by(f64::total_cmp);
+        let mut clusters: Vec<f64> = Vec::new();
+        for x in xs {
+            if clusters.last().is_none_or(|&c| x - c >= 0.35) {
+                clusters.push(x);
+            }
+        }
+        let cluster_of = |x: f64| clusters.iter().rposition(|&c| x >= c - 0.35);
+        let mut depth_at: Vec<Option<u8>> = vec![None; clusters.len()];
+        for r in group {
+            if let (Some(n), Some(c)) = (
+                numbering_level(&r.name).and_then(depth),
+                r.indent.and_then(cluster_of),
+            ) {
+                if let Some(d) = depth_at.get_mut(c) {
+                    *d = Some(d.map_or(n, |d| d.min(n)));
+                }
+            }
+        }
+        let mut last: Option<(u8, usize)> = None;
+        for (r, l) in group.iter().zip(by_indent.iter_mut()) {
+            let c = r.indent.and_then(cluster_of);
+            if let Some(n) = numbering_level(&r.name).and_then(depth) {
+                last = c.map(|c| (n, c));
+                *l = Some(n);
+            } else {
+                // At the indent of numbered rows: their depth; deeper than the numbered row
+                // above: one level per indent step below it.
+                *l = match (c, last) {
+                    (Some(c), _) if depth_at.get(c).copied().flatten().is_some() => {
+                        depth_at.get(c).copied().flatten()
+                    }
+                    (Some(c), Some((n, lc))) if c > lc => Some(n + (c - lc) as u8),
+                    _ => None,
+                };
+            }
+        }
+    }
     let (levels, parents) = tree(group, &by_indent);
     // Indentation is a reading, not a given: keep the tree it gives only where the figures bear it
     // out (most parents equal the sum of their parts); else levels come from numbering alone.
