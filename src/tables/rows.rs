@@ -201,21 +201,8 @@ pub(super) fn build(
                     name = squash(&t);
                 }
             }
-            if name.is_empty() && code.is_none() {
-                if any_amount && g.name.is_some() {
-                    extraction.add(
-                        ExtractionStatus::Partial,
-                        "nameless_amount_rows",
-                        "a row has amounts but no name or code",
-                        Some(raw.page),
-                    );
-                    diags.push(Diagnostic::warning(
-                        "a row has amounts but no name or code",
-                        Some(raw.page),
-                    ));
-                } else if !any_amount {
-                    continue;
-                }
+            if name.is_empty() && code.is_none() && !any_amount {
+                continue;
             }
             let role = if unit_line {
                 if group_rows.is_empty() {
@@ -259,6 +246,7 @@ pub(super) fn build(
                 bbox: raw.bbox,
             });
         }
+        let group_rows = join_names_to_figures(group_rows);
         // A cell split by a page break: its second half opens the next page as a row with only
         // a name (no code, no amounts, no numbering): join it to the row above.
         let mut joined: Vec<Row> = Vec::with_capacity(group_rows.len());
@@ -313,6 +301,23 @@ pub(super) fn build(
                 }
             }
         }
+        // Figures left without a name or code after the joins above.
+        if g.name.is_some() {
+            for r in group_rows.iter().filter(|r| {
+                r.name.is_empty() && r.code.is_none() && r.values.values().any(Option::is_some)
+            }) {
+                extraction.add(
+                    ExtractionStatus::Partial,
+                    "nameless_amount_rows",
+                    "a row has amounts but no name or code",
+                    Some(r.page),
+                );
+                diags.push(Diagnostic::warning(
+                    "a row has amounts but no name or code",
+                    Some(r.page),
+                ));
+            }
+        }
         out_rows.extend(group_rows);
     }
 
@@ -365,6 +370,43 @@ fn reassign_spanning_totals(body: &mut [RawRow], groups: &[Group]) {
             }
         }
     }
+}
+
+/// A line of figures with no name, right above a name with no figures (a grid whose cells are
+/// drawn piecemeal, the amount cell reaching up into a strip the name cell does not): one row.
+fn join_names_to_figures(rows: Vec<Row>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let has_figures = |x: &Row| x.values.values().any(Option::is_some);
+        let joins = out.last().is_some_and(|prev| {
+            let adjacent = match (prev.bbox, r.bbox) {
+                (Some(a), Some(b)) => (b[1] - a[3]).abs() < 2.0,
+                _ => false,
+            };
+            prev.name.is_empty()
+                && prev.code.is_none()
+                && has_figures(prev)
+                && !r.name.is_empty()
+                && !has_figures(&r)
+                && prev.page == r.page
+                && adjacent
+        });
+        match out.last_mut() {
+            Some(prev) if joins => {
+                let values = std::mem::take(&mut prev.values);
+                let raw = std::mem::take(&mut prev.raw);
+                let top = prev.bbox;
+                *prev = r;
+                prev.values = values;
+                prev.raw = raw;
+                if let (Some(a), Some(b)) = (prev.bbox.as_mut(), top) {
+                    a[1] = a[1].min(b[1]);
+                }
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// Is `r`, the first row of a page, the rest of `prev` cut by the page break? Its figures are
