@@ -911,26 +911,7 @@ impl<'a> Interp<'a> {
         }
         let seq = self.next_seq();
         let raw_text = (raw != text).then_some(raw);
-        if hidden {
-            self.clipped += 1;
-            if self.clipped_glyphs.len() < max_glyphs {
-                self.clipped_glyphs.push(Glyph {
-                    text,
-                    raw_text,
-                    raw_code: ch.code,
-                    font: font_idx,
-                    size,
-                    bbox: [x0, y0, x1, y1],
-                    origin: [origin.0, origin.1],
-                    render_mode: self.gs.render_mode,
-                    seq,
-                    dir,
-                });
-            }
-            return;
-        }
-        self.drawn.insert((key, gx, gy), self.glyphs.len());
-        self.glyphs.push(Glyph {
+        let glyph = Glyph {
             text,
             raw_text,
             raw_code: ch.code,
@@ -941,7 +922,16 @@ impl<'a> Interp<'a> {
             render_mode: self.gs.render_mode,
             seq,
             dir,
-        });
+        };
+        if hidden {
+            self.clipped += 1;
+            if self.clipped_glyphs.len() < max_glyphs {
+                self.clipped_glyphs.push(glyph);
+            }
+            return;
+        }
+        self.drawn.insert((key, gx, gy), self.glyphs.len());
+        self.glyphs.push(glyph);
     }
 
     fn do_xobject(&mut self, name: &[u8], resources: &Dictionary, depth: usize) {
