@@ -179,7 +179,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     // the prose make tables of no known kind).
     let table_pages: std::collections::HashSet<usize> = tables
         .iter()
-        .filter(|t| !matches!(t.kind, TableKind::Other | TableKind::PerformanceTargets))
+        .filter(|t| t.kind.holds_budget_figures())
         .flat_map(|t| t.pages.iter().copied())
         .collect();
     let mut prose: std::collections::HashMap<usize, usize> = Default::default();

@@ -221,6 +221,11 @@ pub enum TableKind {
 }
 
 impl TableKind {
+    /// A table of budget figures: not a performance form, not a table of no known kind.
+    pub fn holds_budget_figures(&self) -> bool {
+        !matches!(self, TableKind::Other | TableKind::PerformanceTargets)
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             TableKind::Summary => "summary",

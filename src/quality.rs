@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Check, Disclosure, DocumentKind, ExtractionStatus, Severity, TableKind};
+use crate::model::{Check, Disclosure, DocumentKind, ExtractionStatus, Severity};
 
 /// Rules whose failures, repeated over many rows of one table, betray a misreading rather than
 /// a publication's slip (cross-table rules compare two readings and say nothing of one table).
@@ -58,11 +58,7 @@ pub fn assess(d: &mut Disclosure) {
     let mut doc = crate::model::Extraction::default();
     // The document's reading is that of its budget tables; tables of no known kind and the
     // performance forms (records of their own) keep their status on the table.
-    for t in d
-        .tables
-        .iter()
-        .filter(|t| !matches!(t.kind, TableKind::Other | TableKind::PerformanceTargets))
-    {
+    for t in d.tables.iter().filter(|t| t.kind.holds_budget_figures()) {
         if !t.extraction.is_complete() {
             let worst = t.extraction.status;
             let title = t.title.as_deref().unwrap_or(t.kind.as_str());

@@ -10,10 +10,7 @@ use crate::pdf::normalize::squash;
 
 /// The tables that make a disclosure's figures (not forms, not tables of no known kind).
 fn is_core(t: &Table) -> bool {
-    !matches!(
-        t.kind,
-        TableKind::Other | TableKind::PerformanceTargets | TableKind::ProjectExpenditure
-    )
+    t.kind.holds_budget_figures() && t.kind != TableKind::ProjectExpenditure
 }
 
 /// `whole` (narrative and tables), `tables` (报表 only), `notes` (情况说明 only) or

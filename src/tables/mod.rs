@@ -528,13 +528,7 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
         }
     }
 
-    let mut out_rows = rows::build(
-        body,
-        &groups,
-        two_sided,
-        factor,
-        (&mut diags, &mut extraction),
-    );
+    let mut out_rows = rows::build(body, &groups, factor, (&mut diags, &mut extraction));
     for note in structure::assign(&mut out_rows) {
         diags.push(Diagnostic::info(note, page0));
     }

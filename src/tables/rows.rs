@@ -31,12 +31,11 @@ pub(super) struct Group {
 pub(super) fn build(
     body: &[RawRow],
     groups: &[Group],
-    two_sided: bool,
     factor: Option<Decimal>,
     (diags, extraction): (&mut Vec<Diagnostic>, &mut Extraction),
 ) -> Vec<Row> {
     let mut body: Vec<RawRow> = body.to_vec();
-    if two_sided || groups.len() > 1 {
+    if groups.len() > 1 {
         reassign_spanning_totals(&mut body, groups);
     }
     let mut out_rows: Vec<Row> = Vec::new();
