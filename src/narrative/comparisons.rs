@@ -62,12 +62,12 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
         let re = |s: &str| Regex::new(s).expect("static regex");
-        let amount = r"(-?\d[\d,]*(?:\.\d+)?)(万元|元)";
+        let amount = r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)(万元|元)";
         Patterns {
             initial: re(&format!(r"年初预算(?:数)?(?:为|是)?{amount}")),
             full_year: re(&format!(r"(?:全年|调整后?)预算(?:数)?(?:为|是)?{amount}")),
             outcome: re(&format!(r"决算(?:数)?(?:为|是)?{amount}")),
-            completion: re(r"完成(年初预算|全年预算|调整预算|预算)(?:数)?的?(\d+(?:\.\d+)?)%"),
+            completion: re(r"完成(年初预算|全年预算|调整预算|预算)(?:数)?的?([0-9]+(?:\.[0-9]+)?)%"),
             relation: re(
                 r"决算数?(?:与|同|比|较)?(年初预算|全年预算|调整预算|预算)?数?(大于|高于|多于|小于|低于|少于|等于|持平)(年初预算|全年预算|调整预算|预算)?",
             ),

@@ -24,6 +24,7 @@
 //! follows (支出决算为 Y) becomes the fact.
 
 pub mod comparisons;
+mod filler;
 
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -69,9 +70,6 @@ pub struct Change {
 
 /// Longest sentence kept in a fact (characters).
 const SENTENCE_MAX: usize = 300;
-
-/// Words allowed between a key phrase and its amount ("基本支出预算数为 7666.68 万元").
-const FILLER: &str = r#"(?:预算数|预算|决算数|决算|支出|收入|拨款|财政|资金|总额|总金额|金额|合计|总计|共计|数额|数|为|是|共|计|达|安排|下达|了|的|约|年度|年初|全年|调整后|调整|当年|本年|”|"|》|\([^()类款项]{0,12}\))*"#;
 
 /// Key phrases for money facts, most specific first. `both` marks combined income/expenditure
 /// totals (收、支预算总计) that yield two facts; `bare` marks phrases that are totals only when
@@ -263,6 +261,7 @@ const KEY_SPECS: &[KeySpec] = &[
 struct Patterns {
     /// A number with its unit.
     token: Regex,
+    /// Each key phrase, anchored at the end (the filler after it is matched by hand).
     keys: Vec<(usize, Regex)>,
     /// Procurement parts: the whole clause before the amount.
     procurement_part: Regex,
@@ -302,20 +301,20 @@ fn patterns() -> &'static Patterns {
         let keys = KEY_SPECS
             .iter()
             .enumerate()
-            .map(|(i, k)| (i, re(&format!("(?P<kw>{})(?P<f>{FILLER})$", k.pattern))))
+            .map(|(i, k)| (i, re(&format!("(?:{})$", k.pattern))))
             .collect();
         Patterns {
             token: re(
-                r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元|%|辆|平方米|平米|m2|名|人|个)",
+                r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?P<unit>亿元|万元|千元|元|%|辆|平方米|平米|m2|名|人|个)",
             ),
             keys,
             procurement_part: re(
                 r"^(?:其中)?(?:政府采购|拟购买|拟采购|采购)?(?P<part>货物|工程|服务)(?:类)?(?:政府)?(?:采购)?(?:预算|支出)*(?:金额|总额)?(?:为|是)?$",
             ),
             direction_end: re(r"(?P<dir>增加|减少|增长|下降|降低|上升|调增|调减)了?$"),
-            marker: re(r"(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)|同比"),
+            marker: re(r"(?:比|较|与)(?:上年|去年|上一年度|上一年|[0-9]{4}年度|[0-9]{4}年)|同比"),
             flat: re(
-                r"(?:(?:比|较|与)(?:上年|去年|上一年度|上一年|\d{4}年度|\d{4}年)[^,;:。]{0,12}?|同比)(?:持平|相等|一致)",
+                r"(?:(?:比|较|与)(?:上年|去年|上一年度|上一年|[0-9]{4}年度|[0-9]{4}年)[^,;:。]{0,12}?|同比)(?:持平|相等|一致)",
             ),
             share_end: re(r"占[^,;:。%]{0,30}$"),
             final_clause: re(r"^(?:其中)?(?:支出)?决算(?:数)?(?:为|是)?$"),
@@ -333,13 +332,13 @@ fn patterns() -> &'static Patterns {
             ),
             performance_projects: re(r"绩效目标.*项目(?:共|合计|共计)?(?:为)?$"),
             marker_only: re(
-                r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}[、.)])$",
+                r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十0-9]{1,3}\)|[0-9]{1,2}[、.)])$",
             ),
             para_start: re(
-                r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}(?:[、)]|\.(?:[^\d]|$))|第[一二三四五六七八九十]+部分)",
+                r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十0-9]{1,3}\)|[0-9]{1,2}(?:[、)]|\.(?:[^0-9]|$))|第[一二三四五六七八九十]+部分)",
             ),
-            toc: re(r"(?:\.{4,}|…{2,}|·{4,}|\.\s\.\s\.)\s*\d{1,3}\s*$"),
-            page_number: re(r"^(?:[-─—–]+\s*\d{1,4}\s*[-─—–]+|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?)$"),
+            toc: re(r"(?:\.{4,}|…{2,}|·{4,}|\.\s\.\s\.)\s*[0-9]{1,3}\s*$"),
+            page_number: re(r"^(?:[-─—–]+\s*[0-9]{1,4}\s*[-─—–]+|[0-9]{1,4}|第\s*[0-9]{1,4}\s*页(?:\s*共\s*[0-9]{1,4}\s*页)?)$"),
         }
     })
 }
@@ -877,13 +876,19 @@ impl<'a> Sentence<'a> {
         let p = patterns();
         // (key spec, keyword start, keyword end, filler)
         let mut best: Option<(usize, usize, usize, &str)> = None;
+        let ends = filler::starts(clause);
         for (i, re) in &p.keys {
-            let Some(c) = re.captures(clause) else {
+            // The key phrase reaches the amount through filler only: it ends where filler starts;
+            // the earliest start wins, then the longest phrase.
+            let found = ends
+                .iter()
+                .rev()
+                .filter_map(|&p| Some((re.find(clause.get(..p)?)?, p)))
+                .min_by_key(|(m, _)| m.start());
+            let Some((kw, p)) = found else {
                 continue;
             };
-            let (Some(kw), Some(f)) = (c.name("kw"), c.name("f")) else {
-                continue;
-            };
+            let f = clause.get(p..).unwrap_or("");
             let Some(spec) = KEY_SPECS.get(*i) else {
                 continue;
             };
@@ -901,7 +906,7 @@ impl<'a> Sentence<'a> {
                 Some((_, s, e, _)) => kw.start() < s || (kw.start() == s && kw.end() > e),
             };
             if better {
-                best = Some((*i, kw.start(), kw.end(), f.as_str()));
+                best = Some((*i, kw.start(), kw.end(), f));
             }
         }
         let (i, kw_start, _, filler) = best?;

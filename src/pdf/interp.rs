@@ -110,7 +110,8 @@ struct Interp<'a> {
     seq: u32,
     decoded: Vec<DecodedChar>,
     /// Fake-bold detection: (hash of text, grid x, grid y) → glyph index (no allocation per glyph).
-    drawn: HashMap<(u64, i32, i32), usize>,
+    /// Glyphs drawn so far by (text hash, grid cell): looked up 9 times per glyph, so a fast hasher.
+    drawn: rustc_hash::FxHashMap<(u64, i32, i32), usize>,
     undecodable: HashMap<u16, (usize, u32)>,
     off_page: usize,
     duplicates: usize,
@@ -222,7 +223,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         ops: 0,
         seq: 0,
         decoded: Vec::new(),
-        drawn: HashMap::new(),
+        drawn: rustc_hash::FxHashMap::default(),
         undecodable: HashMap::new(),
         off_page: 0,
         duplicates: 0,

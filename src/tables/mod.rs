@@ -59,7 +59,7 @@ fn code_re() -> &'static Regex {
         // Function codes start with 2, economic codes with 3 or 5: a name opening with other
         // digits (12345政务服务热线) keeps them.
         Regex::new(
-            r"^[\[【]?([235]\d{2}(?:\d{2}){0,3})[\]】]?(?:\s*[-－—:：]?\s*)([^\d年.．、%\]】].*)$",
+            r"^[\[【]?([235][0-9]{2}(?:[0-9]{2}){0,3})[\]】]?(?:\s*[-－—:：]?\s*)([^0-9年.．、%\]】].*)$",
         )
         .unwrap_or_else(|e| panic!("{e}")) // ok: constant pattern
     })
@@ -79,7 +79,7 @@ fn is_code(s: &str) -> bool {
 fn starts_with_enumerator(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        Regex::new(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?:\D|$))").unwrap_or_else(|e| panic!("{e}")) // ok: constant
+        Regex::new(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[、.．](?:[^0-9]|$))").unwrap_or_else(|e| panic!("{e}")) // ok: constant
     });
     r.is_match(&squash(s))
 }
