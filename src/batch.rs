@@ -536,6 +536,8 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
         crate::output::INDICATOR_COLUMNS,
         csv_bom,
     )?;
+    let mut units =
+        crate::output::Sink::create(out, "units", crate::output::UNIT_COLUMNS, csv_bom)?;
     let mut db = crate::sqlite::DbWriter::create(&out.join("gongkai.db"))?;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
@@ -578,6 +580,10 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
                 indicators.push(&r)?;
                 db.indicator(&r)?;
             }
+            for r in crate::output::unit_records(&st.id, d) {
+                units.push(&r)?;
+                db.unit(&r)?;
+            }
         }
     }
     let (n_docs, n_items, n_checks) = (documents.count, line_items.count, checks.count);
@@ -587,6 +593,8 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
     let (n_targets, n_indicators) = (targets.count, indicators.count);
     targets.commit()?;
     indicators.commit()?;
+    let n_units = units.count;
+    units.commit()?;
     db.finish()?;
     let summary = json!({
         "tool_version": TOOL_VERSION,
@@ -595,6 +603,7 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
         "checks": n_checks,
         "performance_targets": n_targets,
         "performance_indicators": n_indicators,
+        "units": n_units,
         "by_status": by_status,
         "by_verdict": by_verdict,
         "failures": failures,

@@ -62,6 +62,39 @@ pub struct Disclosure {
     #[serde(default)]
     pub extraction: Extraction,
     pub diagnostics: Vec<Diagnostic>,
+    /// A department file whose tables also print each subordinate unit's lines: one part per
+    /// unit, linked to this disclosure (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitPart>,
+}
+
+/// A subordinate unit's disclosure inside a department's file: who it is, where its rows are,
+/// and its own headline totals.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitPart {
+    /// As printed in the tables.
+    pub unit_name: String,
+    pub unit_name_normalized: String,
+    pub unit_id: String,
+    /// 本级: the department's own offices, apart from its subordinate units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_scope: Option<String>,
+    /// unit_budget | unit_final_account
+    pub kind: DocumentKind,
+    pub disclosure_id: Option<String>,
+    /// The department's disclosure (`document.disclosure_id`) whose file prints this unit.
+    pub parent_disclosure_id: Option<String>,
+    pub pages: Vec<usize>,
+    /// Its rows, by table: indices into `tables[table_index].rows`.
+    pub rows: Vec<UnitRows>,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitRows {
+    pub table_index: usize,
+    pub table_kind: TableKind,
+    pub rows: Vec<usize>,
 }
 
 /// The per-document verdict a batch summary or a warehouse filter uses.

@@ -155,6 +155,7 @@ pub const LINE_ITEM_COLUMNS: &[&str] = &[
     "side",
     "parent",
     "level",
+    "row_unit",
     "table_extraction",
     "column_key",
     "phase",
@@ -291,6 +292,7 @@ pub fn line_item_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
                     "side": r.side.map(|s| enum_str(&s)),
                     "parent": r.parent,
                     "level": r.level,
+                    "row_unit": r.unit,
                     "table_extraction": enum_str(&t.extraction.status),
                     "column_key": key,
                     "phase": t.column_phases.get(key),
@@ -302,6 +304,54 @@ pub fn line_item_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
         }
     }
     out
+}
+
+/// The subordinate units a department file prints (`units` of the JSON), one row each.
+pub const UNIT_COLUMNS: &[&str] = &[
+    "doc_id",
+    "unit_name",
+    "unit_name_normalized",
+    "unit_id",
+    "unit_scope",
+    "kind",
+    "fiscal_year",
+    "disclosure_id",
+    "parent_disclosure_id",
+    "income_total",
+    "expenditure_total",
+    "general_budget_expenditure_total",
+    "general_budget_basic_total",
+    "general_budget_project_total",
+    "three_public_total",
+    "first_page",
+];
+
+/// One line per subordinate unit of a department file.
+pub fn unit_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    let amount = |a: &Option<crate::model::Amount>| a.as_ref().map(ToString::to_string);
+    d.units
+        .iter()
+        .map(|u| {
+            json!({
+                "doc_id": doc_id,
+                "unit_name": u.unit_name,
+                "unit_name_normalized": u.unit_name_normalized,
+                "unit_id": u.unit_id,
+                "unit_scope": u.unit_scope,
+                "kind": enum_str(&u.kind),
+                "fiscal_year": d.document.fiscal_year,
+                "disclosure_id": u.disclosure_id,
+                "parent_disclosure_id": u.parent_disclosure_id,
+                "income_total": amount(&u.totals.income_total),
+                "expenditure_total": amount(&u.totals.expenditure_total),
+                "general_budget_expenditure_total": amount(&u.totals.general_budget_expenditure_total),
+                "general_budget_basic_total": amount(&u.totals.general_budget_basic_total),
+                "general_budget_project_total": amount(&u.totals.general_budget_project_total),
+                "three_public_total": amount(&u.totals.three_public_total),
+                "first_page": u.pages.first(),
+            })
+        })
+        .collect()
 }
 
 /// One line per check evaluated.

@@ -83,6 +83,7 @@ const LINE_ITEMS: Table = Table {
         ("side", Col::Text),
         ("parent", Col::Integer),
         ("level", Col::Integer),
+        ("row_unit", Col::Text),
         ("table_extraction", Col::Text),
         ("column_key", Col::Text),
         ("phase", Col::Text),
@@ -158,12 +159,36 @@ const PERFORMANCE_INDICATORS: Table = Table {
     primary_key: None,
 };
 
-const TABLES: [&Table; 5] = [
+const UNITS: Table = Table {
+    name: "units",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("unit_name", Col::Text),
+        ("unit_name_normalized", Col::Text),
+        ("unit_id", Col::Text),
+        ("unit_scope", Col::Text),
+        ("kind", Col::Text),
+        ("fiscal_year", Col::Integer),
+        ("disclosure_id", Col::Text),
+        ("parent_disclosure_id", Col::Text),
+        ("income_total", Col::Text),
+        ("expenditure_total", Col::Text),
+        ("general_budget_expenditure_total", Col::Text),
+        ("general_budget_basic_total", Col::Text),
+        ("general_budget_project_total", Col::Text),
+        ("three_public_total", Col::Text),
+        ("first_page", Col::Integer),
+    ],
+    primary_key: None,
+};
+
+const TABLES: [&Table; 6] = [
     &DOCUMENTS,
     &LINE_ITEMS,
     &CHECKS,
     &PERFORMANCE_TARGETS,
     &PERFORMANCE_INDICATORS,
+    &UNITS,
 ];
 
 /// (index name, table, columns): the filters and joins the corpus queries use.
@@ -185,6 +210,8 @@ const INDEXES: &[(&str, &str, &str)] = &[
         "performance_indicators",
         "doc_id",
     ),
+    ("units_doc_id", "units", "doc_id"),
+    ("units_unit_id", "units", "unit_id"),
 ];
 
 /// Write the three record sets into a fresh SQLite database at `path`, replacing it atomically
@@ -218,8 +245,8 @@ pub struct DbWriter {
     conn: Option<Connection>,
     path: PathBuf,
     tmp: PathBuf,
-    inserts: [String; 5],
-    counts: [usize; 5],
+    inserts: [String; 6],
+    counts: [usize; 6],
 }
 
 impl DbWriter {
@@ -236,7 +263,7 @@ impl DbWriter {
             path: path.to_path_buf(),
             tmp,
             inserts: TABLES.map(insert_sql),
-            counts: [0; 5],
+            counts: [0; 6],
         };
         let conn = writer.conn()?;
         // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
@@ -270,6 +297,11 @@ impl DbWriter {
     /// Add one `performance_indicators` row.
     pub fn indicator(&mut self, record: &Value) -> Result<()> {
         self.insert(4, record)
+    }
+
+    /// Add one `units` row.
+    pub fn unit(&mut self, record: &Value) -> Result<()> {
+        self.insert(5, record)
     }
 
     /// Build the indexes, commit, and move the database into place.
@@ -501,6 +533,7 @@ mod tests {
                     "table_title": "收支总表", "amount_unit": "万元", "row_index": i,
                     "code": format!("20101{i}"), "name": "行政运行", "role": "item", "side": "expenditure",
                     "parent": if i == 0 { Value::Null } else { json!(0) }, "level": i + 1,
+                    "row_unit": if i == 0 { Value::Null } else { json!("江苏省人大常委会办公厅(本级)") },
                     "table_extraction": "complete", "column_key": "current_year", "phase": if i == 0 { json!("budget") } else { Value::Null },
                     "amount": format!("{}.50", 1200 + i),
                     "raw": format!("{}.0050", 12 + i), "page": 3

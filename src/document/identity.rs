@@ -67,15 +67,24 @@ pub fn unit_id(normalized: &str) -> String {
     short_hash(&["unit", normalized])
 }
 
-/// `disclosure_id`: one per unit, year and budget / final account, whatever file carries it.
-pub fn disclosure_id(normalized: &str, year: Option<i32>, kind: DocumentKind) -> Option<String> {
+/// `disclosure_id`: one per unit, scope, year and budget / final account, whatever file carries
+/// it (a department's budget and its 本级 budget are two disclosures).
+pub fn disclosure_id(
+    normalized: &str,
+    scope: Option<&str>,
+    year: Option<i32>,
+    kind: DocumentKind,
+) -> Option<String> {
     let family = match kind {
         DocumentKind::DepartmentBudget | DocumentKind::UnitBudget => "budget",
         DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount => "final",
         DocumentKind::Unknown => return None,
     };
     let year = year?.to_string();
-    Some(short_hash(&["disclosure", normalized, &year, family]))
+    Some(match scope {
+        None => short_hash(&["disclosure", normalized, &year, family]),
+        Some(scope) => short_hash(&["disclosure", normalized, scope, &year, family]),
+    })
 }
 
 #[cfg(test)]
@@ -94,11 +103,15 @@ mod tests {
         assert_eq!(unit_id(&a), unit_id(&b));
         assert_ne!(unit_id(&a), unit_id(&c));
         assert_eq!(
-            disclosure_id(&c, Some(2026), DocumentKind::DepartmentBudget),
-            disclosure_id(&c, Some(2026), DocumentKind::UnitBudget)
+            disclosure_id(&c, None, Some(2026), DocumentKind::DepartmentBudget),
+            disclosure_id(&c, None, Some(2026), DocumentKind::UnitBudget)
+        );
+        assert_ne!(
+            disclosure_id(&c, None, Some(2026), DocumentKind::DepartmentBudget),
+            disclosure_id(&c, sc.as_deref(), Some(2026), DocumentKind::UnitBudget)
         );
         assert_eq!(
-            disclosure_id(&c, None, DocumentKind::DepartmentBudget),
+            disclosure_id(&c, None, None, DocumentKind::DepartmentBudget),
             None
         );
     }

@@ -16,6 +16,8 @@ use crate::model::{
 use crate::pdf::{Limits, PdfDocument, PdfError};
 use crate::tables;
 
+mod units;
+
 /// Why an input could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
@@ -228,9 +230,9 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
             kind,
             fiscal_year: draft.fiscal_year,
             part: Some(identity::part(&tables, prose_pages).to_string()),
-            disclosure_id: normalized
-                .as_deref()
-                .and_then(|n| identity::disclosure_id(n, draft.fiscal_year, kind)),
+            disclosure_id: normalized.as_deref().and_then(|n| {
+                identity::disclosure_id(n, scope.as_deref(), draft.fiscal_year, kind)
+            }),
             unit_id: normalized.as_deref().map(identity::unit_id),
             unit_name_normalized: normalized,
             unit_scope: scope,
@@ -245,7 +247,9 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         verdict: Default::default(),
         extraction: Default::default(),
         diagnostics,
+        units: Vec::new(),
     };
+    d.units = units::split(&d);
     d.checks = crate::checks::run(&d, &facts, &comparisons);
     crate::quality::assess(&mut d);
     // The publication is judged on what was read completely.
