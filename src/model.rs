@@ -503,7 +503,7 @@ pub struct Row {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// The budget unit whose line this is or under whose line the row stands (tables listing
-    /// several units: 预算单位 column).
+    /// several units: a 预算单位 column, or rows named by 单位名称).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Index (in `rows`) of the row this one is part of: 款 → its 类, 类 → the 合计 row, a unit's

@@ -148,3 +148,29 @@ fn batch_writes_the_units_record_set() {
     assert!(with_unit > 100, "{with_unit} amounts carry the unit");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn hangzhou_unit_lists_give_parts_and_the_department_own_offices() {
+    // 表2 收入预算总表 p16 and 表7 “三公”经费预算表 p21 list units by 单位名称: 合计, 杭州市气象局
+    // (the department), 杭州市气象局 again (its own offices) and 杭州市气象服务中心(…); in 表7
+    // the department's name is on the line beside the centre, under 合计.
+    let d = extract("national/zhejiang/hangzhou-qxj-2026.pdf");
+    assert_eq!(d.units.len(), 2);
+    let own = &d.units[0];
+    assert_eq!(own.unit_name, "杭州市气象局");
+    assert_eq!(own.unit_scope.as_deref(), Some("本级"));
+    assert_ne!(own.disclosure_id, d.document.disclosure_id);
+    assert_eq!(own.totals.income_total, yuan("50110500")); // 5,011.05 万元
+    assert_eq!(own.totals.three_public_total, yuan("131300")); // 13.13
+                                                               // Not printed per unit: left empty, never the department's figure.
+    assert_eq!(own.totals.general_budget_expenditure_total, None);
+    let centre = &d.units[1];
+    assert_eq!(
+        centre.unit_name,
+        "杭州市气象服务中心(杭州市预警信息发布中心)"
+    );
+    assert_eq!(centre.unit_scope, None);
+    assert_eq!(centre.totals.income_total, yuan("8656200")); // 865.62
+    assert_eq!(centre.totals.three_public_total, yuan("108900")); // 10.89
+    assert_eq!(d.totals.income_total, yuan("58766700")); // 5,876.67 = 5,011.05 + 865.62
+}

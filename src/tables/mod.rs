@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::document::{RawRow, TableDraft};
-use crate::model::{Diagnostic, Extraction, ExtractionStatus, Side, Table, TableKind};
+use crate::model::{Diagnostic, Extraction, ExtractionStatus, RowRole, Side, Table, TableKind};
 use amount::Parsed;
 use cells::{merge_split_columns, merge_vertical_continuations};
 use header::{
@@ -314,6 +314,10 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
             ColumnRole::Name => {
                 if cur.name.is_none() {
                     cur.name = Some(k);
+                    cur.names_units = paths.get(k).and_then(|p| p.last()).is_some_and(|h| {
+                        let h = squash(h);
+                        h.ends_with("单位名称") || h == "部门(单位)名称"
+                    });
                     // Jiangsu summary: 支出 by 功能分类 and by 支出用途 side by side.
                     if two_sided {
                         cur.label = paths
@@ -531,6 +535,14 @@ pub fn recognize(draft: &TableDraft) -> (Table, Vec<Diagnostic>) {
     let mut out_rows = rows::build(body, &groups, factor, (&mut diags, &mut extraction));
     for note in structure::assign(&mut out_rows) {
         diags.push(Diagnostic::info(note, page0));
+    }
+    // Rows of a unit list are the units' own (after the structure, which reads `unit` as the
+    // 预算单位 column's blocks).
+    for r in &mut out_rows {
+        let lists_units = groups.get(r.group_index).is_some_and(|g| g.names_units);
+        if lists_units && r.role != RowRole::Total && r.unit.is_none() && !r.name.is_empty() {
+            r.unit = Some(r.name.clone());
+        }
     }
     let has_values = out_rows
         .iter()

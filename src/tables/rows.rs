@@ -18,6 +18,8 @@ pub(super) struct Group {
     pub(super) name: Option<usize>,
     /// The 预算单位 column: a row with no name of its own is that unit's line.
     pub(super) unit: Option<usize>,
+    /// The name column lists units (单位名称: Hangzhou's 收入/支出预算总表): each row is a unit's.
+    pub(super) names_units: bool,
     /// A header-less column right of the name holding sub-items (Jiangsu: 一般公共预算资金 | 小计,
     /// then | 公共财政拨款(补助)资金 on the rows below).
     pub(super) sub_name: Option<usize>,
