@@ -183,3 +183,99 @@ fn a_changed_source_breaks_the_funds_sum() {
             && f[0].contains("764000.00")
     );
 }
+
+/// Guangzhou prints its 项目支出绩效目标表 as a list (one row per project, a unit's line above its
+/// projects, the indicators packed in one cell), its column header repeated on each of 140
+/// pages. Figures read off the rendered pages 1 and 140 (`pdftoppm -png`).
+#[test]
+fn guangzhou_list_layout_gives_one_target_per_project_row() {
+    let d = extract("../shared/corpus/national/guangdong/guangzhou-sthjj-2026-xmjx.pdf");
+    let perf: Vec<_> = d
+        .tables
+        .iter()
+        .filter(|t| t.kind == TableKind::PerformanceTargets)
+        .collect();
+    assert_eq!(perf.len(), 1, "one table over its pages");
+    assert_eq!(perf[0].pages.len(), 140);
+    let ts = targets(&d);
+    assert_eq!(ts.len(), 300);
+
+    let first = &ts[0];
+    assert_eq!(
+        first.project_name.as_deref(),
+        Some("广州市镇(街)园区环保监督检查员经费(越秀区)")
+    );
+    assert_eq!(first.implementing_unit.as_deref(), Some("广州市生态环境局"));
+    assert_eq!(first.funds_unit.as_deref(), Some("万元"));
+    assert_eq!(
+        first.funds_annual.total.map(|a| a.0.to_string()).as_deref(),
+        Some("2380000.00")
+    );
+    assert_eq!(
+        first.funds_annual.raw.get("total").map(String::as_str),
+        Some("238.00")
+    );
+    assert_eq!(
+        first.other_fields.get("财政拨款").map(String::as_str),
+        Some("238.00")
+    );
+    assert!(first
+        .goal_annual
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("通过开展广州市建立镇(街)园区"));
+    // Six items, each with its 实施期 and its 年度 value.
+    assert_eq!(first.indicators.len(), 12);
+    let i0 = &first.indicators[0];
+    assert_eq!(
+        (
+            i0.target.as_str(),
+            i0.level1.as_deref(),
+            i0.level2.as_deref(),
+            i0.level3.as_deref(),
+            i0.value.as_deref()
+        ),
+        (
+            "period",
+            Some("产出指标"),
+            Some("数量指标"),
+            Some("项目专职环保员数量"),
+            Some("≦核定人数")
+        )
+    );
+    let i5 = &first.indicators[5];
+    assert_eq!(
+        (
+            i5.target.as_str(),
+            i5.level3.as_deref(),
+            i5.value.as_deref()
+        ),
+        ("annual", Some("专职环保员队伍管理规范化"), Some("是"))
+    );
+    assert_eq!(
+        ts[1].funds_annual.total.map(|a| a.0.to_string()).as_deref(),
+        Some("6195000.00")
+    );
+
+    let last = ts.last().expect("a last project");
+    assert_eq!(last.project_name.as_deref(), Some("机构运行辅助经费"));
+    assert_eq!(last.pages, vec![140]);
+    assert_eq!(
+        last.funds_annual.total.map(|a| a.0.to_string()).as_deref(),
+        Some("140000.00")
+    );
+    assert_eq!(last.indicators.len(), 10);
+    assert_eq!(last.indicators[0].level1.as_deref(), Some("成本指标"));
+
+    // 合计 37,367.86 万元; the projects sum to 37,367.99 (each of 300 rounded to 0.01 万元).
+    let sum: rust_decimal::Decimal = ts
+        .iter()
+        .filter_map(|t| t.funds_annual.total)
+        .map(|a| a.0)
+        .sum();
+    assert_eq!(sum.to_string(), "373679900.00");
+    assert_eq!(
+        d.extraction.status,
+        gongkai::model::ExtractionStatus::Complete
+    );
+}

@@ -38,14 +38,15 @@ pub struct RawRow {
 impl RawRow {
     /// Texts of the cells starting in this row, joined (for comparing repeated headers).
     pub fn signature(&self) -> String {
-        // Blank cells are left out: a piece whose grid has an empty margin column repeats the
-        // same header.
+        self.signature_cells().collect::<Vec<_>>().join("|")
+    }
+    /// The row's non-blank cell texts, each once. Blank cells are left out: a piece whose grid has
+    /// an empty margin column repeats the same header.
+    pub fn signature_cells(&self) -> impl Iterator<Item = &str> {
         self.slots
             .iter()
             .filter(|s| s.first_col && !s.text.trim().is_empty())
             .map(|s| s.text.as_str())
-            .collect::<Vec<_>>()
-            .join("|")
     }
     pub fn is_blank(&self) -> bool {
         self.slots.iter().all(|s| s.text.trim().is_empty())
@@ -358,9 +359,11 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                             .trim_end_matches("(续)")
                             .trim_end_matches("（续）")
                             .trim_end_matches("续表");
-                        // Performance-target forms repeat one title per project: never a continuation.
+                        // Performance-target forms repeat one title per project: no continuation,
+                        // unless the page repeats the table's first rows (the column header of a
+                        // list of projects, one row each).
                         last.title.as_deref() == Some(base)
-                            && !base.contains("绩效")
+                            && (!base.contains("绩效") || repeats_head(&last.rows, &t.rows))
                             && last.pages.last().is_some_and(|&p| p + 1 == t.page)
                     }
                     _ => false,
@@ -504,6 +507,24 @@ fn split_at_meta_rows(blocks: Vec<Block>) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Does a piece repeat the table's column header of a list of projects (项目名称 … 绩效目标 …
+/// 绩效指标) in its first rows? A form names one project per page, and its 绩效指标 heads a block
+/// of rows, never a column beside 项目名称.
+fn repeats_head(table: &[RawRow], piece: &[RawRow]) -> bool {
+    fn list_header(rows: &[RawRow]) -> Option<&RawRow> {
+        rows.iter().take(3).find(|r| {
+            let cells: Vec<&str> = r.signature_cells().collect();
+            cells.iter().any(|c| c.starts_with("项目名称"))
+                && cells.contains(&"绩效目标")
+                && cells.contains(&"绩效指标")
+        })
+    }
+    match (list_header(table), list_header(piece)) {
+        (Some(a), Some(b)) => a.signature() == b.signature(),
+        _ => false,
+    }
 }
 
 /// Append a continuation piece: realign its columns to the table's, drop repeated header rows.

@@ -6,6 +6,7 @@ mod cells;
 mod header;
 pub mod keywords;
 pub mod performance;
+mod performance_list;
 pub mod render;
 mod rows;
 mod structure;

@@ -293,6 +293,9 @@ pub fn recognize(
     rows: &[RawRow],
     table_unit: Option<&str>,
 ) -> (Vec<PerformanceTarget>, Vec<Diagnostic>) {
+    if let Some(list) = super::performance_list::recognize(rows, table_unit) {
+        return list;
+    }
     let mut out = Vec::new();
     let mut diags = Vec::new();
     let mut st: Option<State> = None;
