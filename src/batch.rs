@@ -538,6 +538,12 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
     )?;
     let mut units =
         crate::output::Sink::create(out, "units", crate::output::UNIT_COLUMNS, csv_bom)?;
+    let mut narrative_items = crate::output::Sink::create(
+        out,
+        "narrative_items",
+        crate::output::NARRATIVE_ITEM_COLUMNS,
+        csv_bom,
+    )?;
     let mut db = crate::sqlite::DbWriter::create(&out.join("gongkai.db"))?;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
@@ -584,6 +590,10 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
                 units.push(&r)?;
                 db.unit(&r)?;
             }
+            for r in crate::output::narrative_item_records(&st.id, d) {
+                narrative_items.push(&r)?;
+                db.narrative_item(&r)?;
+            }
         }
     }
     let (n_docs, n_items, n_checks) = (documents.count, line_items.count, checks.count);
@@ -595,6 +605,8 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
     indicators.commit()?;
     let n_units = units.count;
     units.commit()?;
+    let n_narrative_items = narrative_items.count;
+    narrative_items.commit()?;
     db.finish()?;
     let summary = json!({
         "tool_version": TOOL_VERSION,
@@ -604,6 +616,7 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
         "performance_targets": n_targets,
         "performance_indicators": n_indicators,
         "units": n_units,
+        "narrative_items": n_narrative_items,
         "by_status": by_status,
         "by_verdict": by_verdict,
         "failures": failures,

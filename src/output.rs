@@ -354,6 +354,87 @@ pub fn unit_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
         .collect()
 }
 
+/// The narrative's item-by-item statements (`narrative.items` of the JSON), one row each.
+pub const NARRATIVE_ITEM_COLUMNS: &[&str] = &[
+    "doc_id",
+    "unit_name",
+    "fiscal_year",
+    "kind",
+    "page",
+    "level",
+    "code",
+    "class_name",
+    "section_name",
+    "item_name",
+    "this_year",
+    "final",
+    "initial_budget",
+    "adjusted_budget",
+    "executed_last_year",
+    "last_year",
+    "printed",
+    "change_direction",
+    "change_amount",
+    "change_percent",
+    "compared_with",
+    "compared_year",
+    "share_percent",
+    "completion_percent",
+    "reason",
+    "sentence",
+];
+
+/// One line per item statement: its names, its amounts in yuan by role (the first of each role;
+/// `printed` lists them all as printed), the stated change, rate and reason.
+pub fn narrative_item_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
+    let Some(items) = d
+        .narrative
+        .get("items")
+        .and_then(|v| serde_json::from_value::<Vec<crate::narrative::items::Item>>(v.clone()).ok())
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|it| {
+            let role = |r: &str| it.amount(r).map(|a| a.amount.to_string());
+            let printed: Vec<String> = it
+                .amounts
+                .iter()
+                .map(|a| format!("{}={}", a.role, a.printed))
+                .collect();
+            json!({
+                "doc_id": doc_id,
+                "unit_name": d.document.unit_name,
+                "fiscal_year": d.document.fiscal_year,
+                "kind": enum_str(&d.document.kind),
+                "page": it.page,
+                "level": it.level,
+                "code": it.code,
+                "class_name": it.class_name,
+                "section_name": it.section_name,
+                "item_name": it.item_name,
+                "this_year": role("this_year"),
+                "final": role("final"),
+                "initial_budget": role("initial_budget"),
+                "adjusted_budget": role("adjusted_budget"),
+                "executed_last_year": role("executed_last_year"),
+                "last_year": role("last_year"),
+                "printed": printed.join("; "),
+                "change_direction": it.change.as_ref().map(|c| c.direction.clone()),
+                "change_amount": it.change.as_ref().and_then(|c| c.amount).map(|a| a.to_string()),
+                "change_percent": it.change.as_ref().and_then(|c| c.percent).map(|p| p.to_string()),
+                "compared_with": it.compared_with,
+                "compared_year": it.compared_year,
+                "share_percent": it.share_percent.map(|p| p.to_string()),
+                "completion_percent": it.completion_percent.map(|p| p.to_string()),
+                "reason": it.reason,
+                "sentence": it.sentence,
+            })
+        })
+        .collect()
+}
+
 /// One line per check evaluated.
 pub fn check_records(doc_id: &str, d: &Disclosure) -> Vec<Value> {
     d.checks

@@ -182,13 +182,47 @@ const UNITS: Table = Table {
     primary_key: None,
 };
 
-const TABLES: [&Table; 6] = [
+const NARRATIVE_ITEMS: Table = Table {
+    name: "narrative_items",
+    columns: &[
+        ("doc_id", Col::Text),
+        ("unit_name", Col::Text),
+        ("fiscal_year", Col::Integer),
+        ("kind", Col::Text),
+        ("page", Col::Integer),
+        ("level", Col::Integer),
+        ("code", Col::Text),
+        ("class_name", Col::Text),
+        ("section_name", Col::Text),
+        ("item_name", Col::Text),
+        ("this_year", Col::Text),
+        ("final", Col::Text),
+        ("initial_budget", Col::Text),
+        ("adjusted_budget", Col::Text),
+        ("executed_last_year", Col::Text),
+        ("last_year", Col::Text),
+        ("printed", Col::Text),
+        ("change_direction", Col::Text),
+        ("change_amount", Col::Text),
+        ("change_percent", Col::Text),
+        ("compared_with", Col::Text),
+        ("compared_year", Col::Integer),
+        ("share_percent", Col::Text),
+        ("completion_percent", Col::Text),
+        ("reason", Col::Text),
+        ("sentence", Col::Text),
+    ],
+    primary_key: None,
+};
+
+const TABLES: [&Table; 7] = [
     &DOCUMENTS,
     &LINE_ITEMS,
     &CHECKS,
     &PERFORMANCE_TARGETS,
     &PERFORMANCE_INDICATORS,
     &UNITS,
+    &NARRATIVE_ITEMS,
 ];
 
 /// (index name, table, columns): the filters and joins the corpus queries use.
@@ -212,6 +246,7 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ),
     ("units_doc_id", "units", "doc_id"),
     ("units_unit_id", "units", "unit_id"),
+    ("narrative_items_doc_id", "narrative_items", "doc_id"),
 ];
 
 /// Write the three record sets into a fresh SQLite database at `path`, replacing it atomically
@@ -245,8 +280,8 @@ pub struct DbWriter {
     conn: Option<Connection>,
     path: PathBuf,
     tmp: PathBuf,
-    inserts: [String; 6],
-    counts: [usize; 6],
+    inserts: [String; 7],
+    counts: [usize; 7],
 }
 
 impl DbWriter {
@@ -263,7 +298,7 @@ impl DbWriter {
             path: path.to_path_buf(),
             tmp,
             inserts: TABLES.map(insert_sql),
-            counts: [0; 6],
+            counts: [0; 7],
         };
         let conn = writer.conn()?;
         // A fresh file replaced by rename needs no rollback journal; this makes 100k inserts fast.
@@ -302,6 +337,11 @@ impl DbWriter {
     /// Add one `units` row.
     pub fn unit(&mut self, record: &Value) -> Result<()> {
         self.insert(5, record)
+    }
+
+    /// Add one `narrative_items` row.
+    pub fn narrative_item(&mut self, record: &Value) -> Result<()> {
+        self.insert(6, record)
     }
 
     /// Build the indexes, commit, and move the database into place.

@@ -223,6 +223,8 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     let totals = resolve_totals(&tables, draft.fiscal_year);
     let facts = crate::narrative::extract(&draft.lines);
     let comparisons = crate::narrative::comparisons::extract(&draft.lines);
+    let mut items = crate::narrative::items::extract(&draft.lines);
+    crate::narrative::items::resolve_codes(&mut items, &tables);
     let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
@@ -265,6 +267,9 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     }
     if let Ok(v) = serde_json::to_value(&comparisons) {
         d.narrative.insert("comparisons".to_string(), v);
+    }
+    if let Ok(v) = serde_json::to_value(&items) {
+        d.narrative.insert("items".to_string(), v);
     }
     d
 }

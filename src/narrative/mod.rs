@@ -25,6 +25,8 @@
 
 pub mod comparisons;
 mod filler;
+pub mod item_rows;
+pub mod items;
 
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -362,7 +364,7 @@ pub fn extract(lines: &[TextLine]) -> Vec<Fact> {
 pub(crate) struct Paragraph {
     pub(crate) text: String,
     /// (byte offset in `text`, page), ascending.
-    pages: Vec<(usize, usize)>,
+    pub(crate) pages: Vec<(usize, usize)>,
 }
 
 impl Paragraph {
