@@ -214,7 +214,10 @@ fn failing(d: &Disclosure) -> Vec<(String, Severity)> {
 
 #[test]
 fn unaltered_final_accounts_report_only_their_own_inconsistencies() {
-    // planning: the p24 narrative says 基本支出 5377.64万元 where its tables say 5364.75.
+    // planning: the p24 narrative says 基本支出 5377.64万元 where its tables say 5364.75; p22
+    // names 2080599 其他行政事业单位养老支出 "机关事业单位退休人员活动费支出" and p24 names
+    // 2200199 其他自然资源事务支出 by its name before 2019, "其他国土资源事务支出" (both 0.88 and
+    // 45.00万元, the table's figures).
     let d = extract(PLANNING);
     let f = failing(&d);
     let msgs: Vec<&str> = d
@@ -225,7 +228,20 @@ fn unaltered_final_accounts_report_only_their_own_inconsistencies() {
         .collect();
     assert_eq!(
         f,
-        [("narrative.amounts".to_string(), Severity::Warning)],
+        [
+            ("narrative.amounts".to_string(), Severity::Warning),
+            ("narrative.item_names".to_string(), Severity::Warning),
+            ("narrative.item_names".to_string(), Severity::Warning)
+        ],
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("机关事业单位退休人员活动费支出")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("其他国土资源事务支出")),
         "{msgs:?}"
     );
     assert!(d
@@ -278,7 +294,9 @@ fn recheck(d: &Disclosure) -> BTreeSet<String> {
     let facts: Vec<Fact> = serde_json::from_value(d.narrative["facts"].clone()).expect("facts");
     let comparisons: Vec<Comparison> =
         serde_json::from_value(d.narrative["comparisons"].clone()).expect("comparisons");
-    gongkai::checks::run(d, &facts, &comparisons)
+    let items: Vec<gongkai::narrative::items::Item> =
+        serde_json::from_value(d.narrative["items"].clone()).expect("items");
+    gongkai::checks::run(d, &facts, &comparisons, &items)
         .into_iter()
         .filter(|c| !c.passed)
         .map(|c| c.rule)
@@ -324,7 +342,13 @@ fn set(d: &mut Disclosure, kind: TableKind, name: &str, key: &str, yuan: &str) {
 fn planted_inconsistencies_are_caught_by_their_rules() {
     let base = extract(PLANNING);
     let baseline = recheck(&base);
-    assert_eq!(baseline, BTreeSet::from(["narrative.amounts".to_string()]));
+    assert_eq!(
+        baseline,
+        BTreeSet::from([
+            "narrative.amounts".to_string(),
+            "narrative.item_names".to_string()
+        ])
+    );
     let new_failures = |d: &Disclosure| -> BTreeSet<String> {
         recheck(d).difference(&baseline).cloned().collect()
     };

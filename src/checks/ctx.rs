@@ -1,4 +1,4 @@
-//! The context every rule family reads (the disclosure, its narrative facts and comparisons) and
+//! The context every rule family reads (the disclosure, its narrative facts, comparisons and items) and
 //! the helpers several families share: printed precision and tolerance, messages, locations.
 
 use crate::pdf::normalize::squash;
@@ -8,6 +8,7 @@ use crate::model::{
     Amount, Check, Disclosure, Location, Row, RowRole, Severity, Side, Table, TableKind,
 };
 use crate::narrative::comparisons::Comparison;
+use crate::narrative::items::Item;
 use crate::narrative::Fact;
 
 /// What the rules look at: one document with the facts and comparisons of its narrative.
@@ -15,6 +16,8 @@ pub struct Ctx<'a> {
     pub d: &'a Disclosure,
     pub facts: &'a [Fact],
     pub comparisons: &'a [Comparison],
+    /// The narrative's item-by-item statements.
+    pub items: &'a [Item],
 }
 
 /// Printed precision of a table: (half a unit of the last digit in yuan, unit factor, decimals).

@@ -14,6 +14,8 @@ mod ctx;
 mod hierarchy;
 mod narrative;
 mod narrative_comparison;
+mod narrative_items;
+mod narrative_statements;
 mod performance;
 mod row_columns;
 mod summary;
@@ -23,6 +25,7 @@ pub use ctx::Ctx;
 
 use crate::model::{Check, Disclosure, Severity, Verdict};
 use crate::narrative::comparisons::Comparison;
+use crate::narrative::items::Item;
 use crate::narrative::Fact;
 
 /// A family of rules: one or more rule ids evaluated together over a document.
@@ -43,6 +46,8 @@ pub const RULES: &[&dyn Rule] = &[
     &cross::Cross,
     &narrative::Narrative,
     &narrative_comparison::NarrativeComparison,
+    &narrative_items::Items,
+    &narrative_statements::Statements,
     &performance::Funds,
     &completeness::Completeness,
 ];
@@ -72,11 +77,17 @@ pub fn verdict(checks: &[Check]) -> Verdict {
 }
 
 /// Run every rule.
-pub fn run(d: &Disclosure, facts: &[Fact], comparisons: &[Comparison]) -> Vec<Check> {
+pub fn run(
+    d: &Disclosure,
+    facts: &[Fact],
+    comparisons: &[Comparison],
+    items: &[Item],
+) -> Vec<Check> {
     let cx = Ctx {
         d,
         facts,
         comparisons,
+        items,
     };
     let mut out = Vec::new();
     for rule in RULES {

@@ -252,7 +252,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         units: Vec::new(),
     };
     d.units = units::split(&d);
-    d.checks = crate::checks::run(&d, &facts, &comparisons);
+    d.checks = crate::checks::run(&d, &facts, &comparisons, &items);
     crate::quality::assess(&mut d);
     // The publication is judged on what was read completely.
     let judged: Vec<crate::model::Check> = d

@@ -15,6 +15,8 @@ const TABLES: &[TableKind] = &[
     TableKind::Expenditure,
     TableKind::GeneralBudgetBasicExpenditure,
     TableKind::GovFundExpenditure,
+    TableKind::FiscalAppropriationSummary,
+    TableKind::Summary,
 ];
 
 /// A table row a statement's names lead to; `names_differ` when only its amount ties it.
@@ -25,11 +27,13 @@ pub struct RowMatch {
     pub names_differ: bool,
 }
 
-/// A classification name compared loosely.
+/// A classification name compared loosely (a summary table's "四、公共安全支出" is 公共安全).
 fn norm(name: &str) -> String {
     let s = squash(name);
     let s = s
         .trim_start_matches("其中:")
+        .trim_start_matches(|c: char| "一二三四五六七八九十".contains(c))
+        .trim_start_matches(['、', '.'])
         .trim_matches(['“', '”', '"', ' ']);
     s.strip_suffix("支出").unwrap_or(s).to_string()
 }
@@ -38,13 +42,22 @@ fn same(a: &str, b: &str) -> bool {
     !a.is_empty() && norm(a) == norm(b)
 }
 
-/// The row's amount: its total, else its 基本 column, else 人员 + 公用 (basic-expenditure table).
+/// The row's amount: its total, else its 基本 column, else 人员 + 公用 (basic-expenditure table);
+/// zero where the total column's cell is printed blank or as a dash (2101101 of a table listing
+/// last year's figure beside an empty 2026 cell).
 pub fn amount(r: &Row) -> Option<Decimal> {
     let v = |k: &str| r.values.get(k).copied().flatten().map(|a| a.0);
-    v("total").or_else(|| v("basic")).or_else(|| {
-        let (p, q) = (v("personnel"), v("public"));
-        (p.is_some() || q.is_some()).then(|| p.unwrap_or_default() + q.unwrap_or_default())
-    })
+    let blank_total = r.values.get("total").is_some_and(Option::is_none)
+        && r.raw
+            .get("total")
+            .is_none_or(|s| s.trim().trim_matches(['-', '—', '－']).is_empty());
+    v("total")
+        .or_else(|| v("basic"))
+        .or_else(|| {
+            let (p, q) = (v("personnel"), v("public"));
+            (p.is_some() || q.is_some()).then(|| p.unwrap_or_default() + q.unwrap_or_default())
+        })
+        .or_else(|| blank_total.then_some(Decimal::ZERO))
 }
 
 /// The statement's names from the top (类) down to its own level.
@@ -151,5 +164,6 @@ mod tests {
         assert!(same("“住房公积金”", " 住房公积金"));
         assert!(!same("行政运行", "一般行政管理事务"));
         assert!(!same("", ""));
+        assert!(same("公共安全", "四、公共安全支出"));
     }
 }

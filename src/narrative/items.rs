@@ -35,7 +35,7 @@ pub struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Names taken from a heading above rather than the statement itself.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inherited: bool,
     /// Every amount of the statement, in order.
     pub amounts: Vec<StatedAmount>,
@@ -75,7 +75,7 @@ pub struct StatedAmount {
     pub amount: Amount,
     pub printed: String,
     /// Printed right after the names, before any words (the statement's heading figure).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub heading: bool,
 }
 
@@ -133,9 +133,14 @@ fn is_name(s: &str) -> bool {
 fn leading_name(text: &str, floor: usize, end: usize) -> (usize, String) {
     let before = &text[..end];
     let start = before
-        .rfind([',', '。', ';', '；', ':', '：', '“', '"', '、'])
+        .rfind([',', '。', ';', '；', ':', '：', '“', '"'])
         .map_or(0, |i| after_char(before, i))
         .max(floor);
+    // Names hold no figures: what stands before the last one (a page's running head, an
+    // enumerator "1.") is not part of it.
+    let start = before[start..]
+        .rfind(|c: char| c.is_ascii_digit())
+        .map_or(start, |i| start + i + 1);
     let mut name = before.get(start..).unwrap_or("");
     let mut cut = start;
     // Enumerators: 1. / 1、 (the 、 already split) / (3) / (一) / 一、
@@ -162,6 +167,9 @@ fn after_char(s: &str, i: usize) -> usize {
 }
 
 fn strip_enumerator(s: &str) -> &str {
+    if let Some(r) = s.strip_prefix(['.', '、', ')', '．']) {
+        return r;
+    }
     let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
     if let Some(r) = s.strip_prefix('(') {
         let n = r.chars().take_while(|&c| numeral(c)).count();
@@ -219,7 +227,9 @@ fn figures(text: &str) -> Vec<Figure> {
         let unit = ["万元", "亿元", "元", "%", "年"]
             .into_iter()
             .find(|u| rest.starts_with(u));
-        if let (Some(unit), true) = (unit, num.len() <= 20) {
+        // 90元/月, 元/人: a rate, not an amount.
+        let per = unit.is_some_and(|u| u != "%" && rest[u.len()..].starts_with('/'));
+        if let (Some(unit), true) = (unit, num.len() <= 20 && !per) {
             let clean = num.replace(',', "");
             if let Ok(v) = Decimal::from_str(&clean) {
                 let decimals = clean.split_once('.').map_or(0, |(_, r)| r.len() as u32);
@@ -361,7 +371,7 @@ fn read_body(item: &mut Item, whole: &str) {
                     "final"
                 } else if lead.contains("执行") {
                     "executed_last_year"
-                } else if lead.contains("上年预算") || lead.contains("上年年初预算") {
+                } else if ["上年", "去年", "上一年"].iter().any(|w| lead.contains(w)) {
                     "last_year"
                 } else {
                     "this_year"
@@ -484,6 +494,10 @@ fn page_at(pages: &[(usize, usize)], offset: usize) -> usize {
         .map_or(0, |(_, p)| *p)
 }
 
+/// A run of classification names: (start of its first name, end of its last marker, the
+/// (level, name) pairs).
+type Run = (usize, usize, Vec<(u8, String)>);
+
 /// Give each item the code of the row its names lead to.
 pub fn resolve_codes(items: &mut [Item], tables: &[crate::model::Table]) {
     for it in items {
@@ -503,7 +517,7 @@ pub fn extract(lines: &[TextLine]) -> Vec<Item> {
         let text = text.as_str();
         let ms = markers(text);
         // Group markers into runs of names.
-        let mut runs: Vec<(usize, usize, Vec<(u8, String)>)> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         for &(s, e, level) in &ms {
             let floor = runs.last().map_or(0, |r| r.1);
             if let Some(run) = runs.last_mut() {
@@ -525,6 +539,13 @@ pub fn extract(lines: &[TextLine]) -> Vec<Item> {
         for (i, (start, end, names)) in runs.iter().enumerate() {
             let stop = runs.get(i + 1).map_or(text.len(), |r| r.0);
             let body = text.get(*end..stop.max(*end)).unwrap_or("");
+            // "提租补贴(项):指…": a definition of the classification, no statement.
+            let defined = body.trim_start_matches([':', '：']);
+            if defined.len() < body.len()
+                && (defined.starts_with('指') || defined.starts_with("是指"))
+            {
+                continue;
+            }
             let mut item = Item {
                 class_name: None,
                 section_name: None,

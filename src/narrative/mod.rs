@@ -464,11 +464,12 @@ pub(crate) fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
         }
         cur.pages.clear();
     };
+    let heads = running_heads(lines);
     for line in lines {
         let norm = crate::pdf::normalize::normalize(&line.text);
         let raw = norm.trim();
-        // Running page numbers interrupt nothing.
-        if p.page_number.is_match(raw) {
+        // Running page numbers and heads interrupt nothing.
+        if p.page_number.is_match(raw) || heads.contains(raw) {
             continue;
         }
         if raw.is_empty() || looks_like_table_row(raw) || p.toc.is_match(raw) {
@@ -511,6 +512,43 @@ pub(crate) fn paragraphs(lines: &[TextLine]) -> Vec<Paragraph> {
     }
     flush(&mut cur, &mut out);
     out
+}
+
+/// Lines printed as the first or last line of at least three pages and of a third of the pages
+/// (running heads and feet such as "苏州市交通运输局2026年度部门预算公开"): they cut sentences
+/// at page breaks.
+fn running_heads(lines: &[TextLine]) -> std::collections::HashSet<String> {
+    use std::collections::{HashMap, HashSet};
+    let mut edges: HashMap<String, HashSet<usize>> = HashMap::new();
+    let mut pages: HashSet<usize> = HashSet::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let page = lines[i].page;
+        let j = lines[i..]
+            .iter()
+            .position(|l| l.page != page)
+            .map_or(lines.len(), |n| i + n);
+        pages.insert(page);
+        let texts: Vec<String> = lines[i..j]
+            .iter()
+            .map(|l| crate::pdf::normalize::normalize(&l.text).trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        // The first two and last two lines: a page number may stand above or below the head.
+        let n = texts.len();
+        for k in [0, 1, n.saturating_sub(2), n.saturating_sub(1)] {
+            if let Some(t) = texts.get(k) {
+                edges.entry(t.clone()).or_default().insert(page);
+            }
+        }
+        i = j;
+    }
+    let min = 3.max(pages.len() / 3);
+    edges
+        .into_iter()
+        .filter(|(t, on)| on.len() >= min && t.chars().count() >= 4)
+        .map(|(t, _)| t)
+        .collect()
 }
 
 /// Sentences with their byte offsets, split at 。；; (and ! ?).

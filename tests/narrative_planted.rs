@@ -1,0 +1,151 @@
+//! Planted inconsistencies in the narrative of real PDFs (issue: every statement of the narrative
+//! checked): a figure, a rate, a name, a share, a procurement part or a year is changed inside
+//! the page's content stream, the copy goes through the whole pipeline, and exactly the rule for
+//! that kind of statement must newly fail.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use gongkai::model::Disclosure;
+use lopdf::Document;
+use regex::bytes::Regex;
+
+const HANGZHOU: &str = "../shared/corpus/national/zhejiang/hangzhou-sfj-2026.pdf";
+const WANLI: &str = "../shared/corpus/real/shanghai/wanli-street-2024.pdf";
+const SHENZHEN: &str = "../shared/corpus/national/guangdong/shenzhen-czj-2026.pdf";
+
+fn path(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The file with the first match of `pattern` in the content of `page` replaced by `to`
+/// (`$1`… refer to the pattern's groups).
+fn altered(file: &str, page: u32, pattern: &str, to: &str) -> Vec<u8> {
+    let mut doc = Document::load(path(file)).expect("loads");
+    let id = *doc.get_pages().get(&page).expect("page");
+    let content = doc.get_page_content(id);
+    let re = Regex::new(pattern).expect("pattern");
+    assert!(re.is_match(&content), "{pattern} not on page {page}");
+    let changed = re.replace(&content, to.as_bytes()).into_owned();
+    doc.change_page_content(id, changed)
+        .expect("content replaced");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saves");
+    out
+}
+
+/// The file with the first match of `pattern` replaced in the first stream holding it (pages
+/// that draw their text through a form XObject); the pattern carries enough context to be unique.
+fn altered_stream(file: &str, pattern: &str, to: &str) -> Vec<u8> {
+    let mut doc = Document::load(path(file)).expect("loads");
+    let re = Regex::new(pattern).expect("pattern");
+    let hit = doc.objects.iter_mut().find_map(|(_, o)| {
+        let stream = o.as_stream_mut().ok()?;
+        let content = stream.decompressed_content().ok()?;
+        re.is_match(&content).then_some((stream, content))
+    });
+    let (stream, content) = hit.unwrap_or_else(|| panic!("{pattern} in no stream"));
+    let changed = re.replace(&content, to.as_bytes()).into_owned();
+    stream.set_plain_content(changed);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saves");
+    out
+}
+
+fn read(bytes: &[u8]) -> Disclosure {
+    if let Some(p) = std::env::var_os("GK_DUMP") {
+        std::fs::write(p, bytes).expect("dump");
+    }
+    gongkai::extract::extract_bytes("altered.pdf", bytes, &Default::default()).expect("reads")
+}
+
+/// (rule, message) of every failed check.
+fn failing(d: &Disclosure) -> BTreeSet<(String, String)> {
+    d.checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| (c.rule.clone(), c.message.clone()))
+        .collect()
+}
+
+/// The rules of the findings on the altered copy that the original does not have (the
+/// originals' own findings, such as wanli's p9 heading, stay out).
+fn newly_failing(file: &str, bytes: Vec<u8>) -> BTreeSet<String> {
+    let original = std::fs::read(path(file)).expect("pdf");
+    let baseline = failing(&read(&original));
+    failing(&read(&bytes))
+        .difference(&baseline)
+        .map(|(rule, _)| rule.clone())
+        .collect()
+}
+
+fn set(v: &[&str]) -> BTreeSet<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn hangzhou_item_statements() {
+    // p7 "公共安全支出(类)司法(款)行政运行(项)8,553.80万元 … 比上年执行数增加2,017.17万元,增长
+    // 30.9%": the table's 行政运行 is 8,553.80.
+    let amount = altered(HANGZHOU, 7, r"\(8,553\.80\)", "(8,554.80)");
+    assert_eq!(
+        newly_failing(HANGZHOU, amount),
+        set(&["narrative.item_amount"])
+    );
+    let rate = altered(HANGZHOU, 7, r"\(30\.9%\)", "(39.0%)");
+    assert_eq!(
+        newly_failing(HANGZHOU, rate),
+        set(&["narrative.item_change"])
+    );
+    // 行政运行 → 运行行政 (glyph codes 行 0060, 政 0012, 运 0124 of the page's font): the amount
+    // still ties the statement to 2040401 行政运行, whose name is now different.
+    let names = altered(
+        HANGZHOU,
+        7,
+        r"<0060>(-?[0-9]+)<0012>(-?[0-9]+)<0124>(-?[0-9]+)<0060>",
+        "<0124>$1<0060>$2<0060>$3<0012>",
+    );
+    assert_eq!(
+        newly_failing(HANGZHOU, names),
+        set(&["narrative.item_names"])
+    );
+}
+
+#[test]
+fn hangzhou_structure_shares_and_procurement() {
+    // p6: 一般公共服务(类) 14.0% and 社会保障和就业(类) 8.1% swapped: the shares still sum to 100%.
+    let shares = altered(HANGZHOU, 6, r"\(14\.0%\)(.*?)\(8\.1%\)", "(8.1%)$1(14.0%)");
+    assert_eq!(newly_failing(HANGZHOU, shares), set(&["narrative.shares"]));
+    // p15: 政府采购预算 8,525.96 = 货物 4,721.40 + 工程 1,071.61 + 服务 2,732.95; 货物 → 4,731.40.
+    let procurement = altered(HANGZHOU, 15, r"\(4,721\.40\)", "(4,731.40)");
+    assert_eq!(
+        newly_failing(HANGZHOU, procurement),
+        set(&["narrative.procurement"])
+    );
+}
+
+#[test]
+fn wanli_heading_figure_against_its_body() {
+    // p6 “…专项普查活动(项)”25.77万元 … 2024年预算安排25.77万元: the heading's 7 (glyph 001A)
+    // before the last becomes 8 (001B): 25.87 against the body's 25.77.
+    let heading = altered(
+        WANLI,
+        6,
+        r"(<0101>Tj\s*ET\s*BT\s*[^<]*<0015>Tj[^<]*<0018>Tj[^<]*<0011>Tj[^<]*)<001A>",
+        "${1}<001B>",
+    );
+    assert_eq!(
+        newly_failing(WANLI, heading),
+        set(&["narrative.item_heading"])
+    );
+}
+
+#[test]
+fn shenzhen_comparison_with_the_wrong_year() {
+    // p6 "2026年…部门预算收入37,385.88万元,较2025年年初预算减少16,640.31万元": 2025 → 2026.
+    let year = altered_stream(SHENZHEN, r"(\(37,385\.88\).*?)\(2025\)", "${1}(2026)");
+    assert_eq!(
+        newly_failing(SHENZHEN, year),
+        set(&["narrative.year_reference"])
+    );
+}
