@@ -149,3 +149,43 @@ fn shenzhen_comparison_with_the_wrong_year() {
         set(&["narrative.year_reference"])
     );
 }
+
+#[test]
+fn hangzhou_three_public_operating_costs_and_dates() {
+    // p14 "2026年安排公务接待费预算74.00万元": the 三公 table's 公务接待费 is 74.00.
+    let reception = altered(HANGZHOU, 14, r"\(74\.00\)", "(75.00)");
+    assert_eq!(
+        newly_failing(HANGZHOU, reception),
+        set(&["narrative.three_public_items"])
+    );
+    // p15 机关运行经费 12,237.94万元 → 12,337.94: above its table and above the 公用经费.
+    let costs = altered(HANGZHOU, 15, r"\(12,237\.94\)", "(12,337.94)");
+    assert_eq!(
+        newly_failing(HANGZHOU, costs),
+        set(&["narrative.operating_costs"])
+    );
+    // p15 "截至2025年12月31日,本部门共有车辆56辆" → 截至2023年…: not the year before 2026.
+    let date = altered(
+        HANGZHOU,
+        15,
+        r"(?s)\(2025\)(.{0,400}?\(12\).{0,400}?\(31\))",
+        "(2023)$1",
+    );
+    assert_eq!(newly_failing(HANGZHOU, date), set(&["consistency.dates"]));
+}
+
+#[test]
+fn hangzhou_figure_in_the_wrong_unit() {
+    // p7 "行政运行(项)8,553.80万元": the 万 (glyph 0106) dropped, 8,553.80元 is the table's
+    // 8,553.80万元 in the wrong unit.
+    let unit = altered(
+        HANGZHOU,
+        7,
+        r"(\(8,553\.80\)\] TJ /FAAAFB 16 Tf \[-?[0-9]+)<0106>",
+        "$1 ",
+    );
+    assert_eq!(
+        newly_failing(HANGZHOU, unit),
+        set(&["consistency.magnitude"])
+    );
+}

@@ -9,13 +9,16 @@
 //! evaluates in order; the helpers the families share are in `ctx.rs`.
 
 mod completeness;
+mod consistency;
 mod cross;
 mod ctx;
 mod hierarchy;
+mod magnitude;
 mod narrative;
 mod narrative_comparison;
 mod narrative_items;
 mod narrative_statements;
+mod narrative_tables;
 mod performance;
 mod row_columns;
 mod summary;
@@ -48,8 +51,10 @@ pub const RULES: &[&dyn Rule] = &[
     &narrative_comparison::NarrativeComparison,
     &narrative_items::Items,
     &narrative_statements::Statements,
+    &narrative_tables::NarrativeTables,
     &performance::Funds,
     &completeness::Completeness,
+    &consistency::Dates,
 ];
 
 pub fn verdict(checks: &[Check]) -> Verdict {

@@ -145,6 +145,24 @@ fn narrative_rules(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
         let tol = Decimal::new(5, decimals + 1) * factor;
         let ok = (stated.0 - table).abs() <= tol;
         let shown_table = (table / factor).round_dp(decimals.max(2));
+        // The figure of the table in the wrong unit (774.48元 for 774.48万元): its own finding.
+        if !ok {
+            if let Some(m) = super::magnitude::finding(
+                stated.0,
+                table,
+                tol,
+                &f.printed,
+                &f.sentence,
+                f.page,
+                vec![
+                    in_text(Some(key.to_string()), Some(f.page)),
+                    location.clone(),
+                ],
+            ) {
+                out.push(m);
+                continue;
+            }
+        }
         out.push(check(
             "narrative.amounts",
             Severity::Warning,

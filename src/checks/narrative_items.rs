@@ -115,6 +115,26 @@ fn amount_rule(
         .find_map(|&(value, printed)| rows.iter().find(|m| agrees(m, value)).map(|m| (m, printed)));
     let hit = found.map(|(m, _)| m);
     let printed = found.map_or(first_printed, |(_, p)| p);
+    if hit.is_none() {
+        // The row's figure in the wrong unit: consistency.magnitude's finding.
+        let t = &d.tables[first.table];
+        let r = &t.rows[first.row];
+        if let (Some(v), Some(&(value, p))) = (amount(r), amounts.first()) {
+            let where_ = loc(first.table, Some(first.row), Some("total"), Some(r.page));
+            if let Some(m) = super::magnitude::finding(
+                value,
+                v,
+                it.half_unit.0,
+                p,
+                &it.sentence,
+                it.page,
+                vec![statement(it), where_],
+            ) {
+                out.push(m);
+                return;
+            }
+        }
+    }
     let shown = hit.unwrap_or(first);
     let t = &d.tables[shown.table];
     let r = &t.rows[shown.row];

@@ -225,6 +225,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     let comparisons = crate::narrative::comparisons::extract(&draft.lines);
     let mut items = crate::narrative::items::extract(&draft.lines);
     crate::narrative::items::resolve_codes(&mut items, &tables);
+    let dates = crate::narrative::dates::extract(&draft.lines);
     let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
@@ -252,6 +253,10 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         units: Vec::new(),
     };
     d.units = units::split(&d);
+    // Read by consistency.dates from the document, like any consumer of the JSON.
+    if let Ok(v) = serde_json::to_value(&dates) {
+        d.narrative.insert("dates".to_string(), v);
+    }
     d.checks = crate::checks::run(&d, &facts, &comparisons, &items);
     crate::quality::assess(&mut d);
     // The publication is judged on what was read completely.

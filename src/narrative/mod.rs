@@ -24,6 +24,7 @@
 //! follows (支出决算为 Y) becomes the fact.
 
 pub mod comparisons;
+pub mod dates;
 mod filler;
 pub mod item_rows;
 pub mod items;
