@@ -189,3 +189,20 @@ fn hangzhou_figure_in_the_wrong_unit() {
         set(&["consistency.magnitude"])
     );
 }
+
+#[test]
+fn suzhou_code_printed_with_another_name() {
+    // p19 一般公共预算支出表 "221 住房保障支出": 住 and 房 (glyphs 013B, 01FC) swapped, 房住保障支出
+    // is not 221's name, nor the name the document's other tables print for it.
+    const SUZHOU: &str = "../shared/corpus/national/jiangsu/suzhou-jtysj-2026.pdf";
+    let name = altered(
+        SUZHOU,
+        19,
+        r"(?s)(\(221\)\] TJ.{0,300}?\[)<013B01FC",
+        "${1}<01FC013B",
+    );
+    assert_eq!(
+        newly_failing(SUZHOU, name),
+        set(&["classification.code_name"])
+    );
+}

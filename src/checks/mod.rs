@@ -8,6 +8,7 @@
 //! Each rule family is one file of this folder and one entry in [`RULES`], which [`run`]
 //! evaluates in order; the helpers the families share are in `ctx.rs`.
 
+mod classification;
 mod completeness;
 mod consistency;
 mod cross;
@@ -55,6 +56,7 @@ pub const RULES: &[&dyn Rule] = &[
     &performance::Funds,
     &completeness::Completeness,
     &consistency::Dates,
+    &classification::CodeName,
 ];
 
 pub fn verdict(checks: &[Check]) -> Verdict {

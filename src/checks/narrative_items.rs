@@ -161,9 +161,14 @@ fn amount_rule(
             Severity::Warning,
             false,
             format!(
-                "the narrative names {} what the table names {} ({printed}, page {}: \"{}\")",
+                "the narrative names {} what the table names {}{} ({printed}, page {}: \"{}\")",
                 label(it),
                 row_name(r),
+                r.parent
+                    .and_then(|p| t.rows.get(p))
+                    .filter(|p| p.level.is_some_and(|l| l >= 1))
+                    .map(|p| format!(" under {}", row_name(p)))
+                    .unwrap_or_default(),
                 it.page,
                 quote(it)
             ),

@@ -30,11 +30,18 @@ pub struct RowMatch {
 /// A classification name compared loosely (a summary table's "四、公共安全支出" is 公共安全).
 fn norm(name: &str) -> String {
     let s = squash(name);
-    let s = s
-        .trim_start_matches("其中:")
-        .trim_start_matches(|c: char| "一二三四五六七八九十".contains(c))
-        .trim_start_matches(['、', '.'])
-        .trim_matches(['“', '”', '"', ' ']);
+    let s = s.trim_start_matches("其中:");
+    // An enumerator "四、" (not the 一 of 一般公共服务).
+    let numeral = s
+        .char_indices()
+        .take_while(|(_, c)| "一二三四五六七八九十".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8());
+    let s = match numeral {
+        Some(n) if s[n..].starts_with('、') => &s[n + '、'.len_utf8()..],
+        _ => s,
+    };
+    let s = s.trim_matches(['“', '”', '"', ' ']);
     s.strip_suffix("支出").unwrap_or(s).to_string()
 }
 
@@ -143,6 +150,21 @@ pub fn resolve(
                     && amount(r).is_some_and(|v| (v - stated).abs() <= tol)
             })
             .collect();
+        // Or the leaf's own name under a parent the statement names otherwise (a 款 by its name
+        // of another year).
+        let hits = if hits.is_empty() {
+            let leaf = &names[names.len() - 1..];
+            (0..t.rows.len())
+                .filter(|&ri| {
+                    let r = &t.rows[ri];
+                    r.level == Some(level)
+                        && row_matches(t, ri, leaf)
+                        && amount(r).is_some_and(|v| (v - stated).abs() <= tol)
+                })
+                .collect()
+        } else {
+            hits
+        };
         if let [ri] = hits[..] {
             out.push(RowMatch {
                 table: ti,
@@ -165,5 +187,6 @@ mod tests {
         assert!(!same("行政运行", "一般行政管理事务"));
         assert!(!same("", ""));
         assert!(same("公共安全", "四、公共安全支出"));
+        assert!(!same("般公共服务", "一般公共服务支出"));
     }
 }

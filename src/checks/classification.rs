@@ -1,0 +1,167 @@
+//! classification.code_name: a function code printed with a name that is not its name — against
+//! the national 支出功能分类's 类 names of the fiscal year (`data/classification/`), and, for every
+//! code, against the name the same document prints for it in its other tables.
+
+use std::collections::BTreeMap;
+
+use super::ctx::{check, info, loc};
+use super::{Ctx, Rule};
+use crate::model::{Check, Location, Severity, TableKind};
+use crate::pdf::normalize::squash;
+
+const RULE: &str = "classification.code_name";
+
+/// The 类 names with the years each was in force (code, name, from, to).
+const CLASSES: &str = include_str!("../../data/classification/function-classes.tsv");
+
+/// classification.code_name.
+pub struct CodeName;
+
+impl Rule for CodeName {
+    fn family(&self) -> &'static str {
+        RULE
+    }
+
+    fn eval(&self, cx: &Ctx, out: &mut Vec<Check>) {
+        let d = cx.d;
+        // code → (printed name, its location), first printing of each name.
+        let mut printed: BTreeMap<&str, Vec<(String, Location)>> = BTreeMap::new();
+        for (ti, t) in d.tables.iter().enumerate() {
+            if !by_function(t.kind) || t.empty {
+                continue;
+            }
+            for (ri, r) in t.rows.iter().enumerate() {
+                let Some(code) = r.code.as_deref().filter(|c| c.starts_with('2')) else {
+                    continue;
+                };
+                let name = norm(&r.name);
+                if name.is_empty() {
+                    continue;
+                }
+                let names = printed.entry(code).or_default();
+                if !names.iter().any(|(n, _)| *n == name) {
+                    names.push((name, loc(ti, Some(ri), None, Some(r.page))));
+                }
+            }
+        }
+        if printed.is_empty() {
+            out.push(info(RULE, "no function codes in the tables"));
+            return;
+        }
+        let year = d.document.fiscal_year;
+        let mut agreeing = 0;
+        for (code, names) in &printed {
+            let national = year.and_then(|y| class_name(code, y));
+            if let Some(national) = national {
+                for (name, at) in names {
+                    if same(name, national) {
+                        agreeing += 1;
+                        continue;
+                    }
+                    out.push(check(
+                        RULE,
+                        Severity::Warning,
+                        false,
+                        format!(
+                            "{code} is printed as {name}; in {} its name is {national}",
+                            year.unwrap_or_default()
+                        ),
+                        vec![at.clone()],
+                    ));
+                }
+            }
+            if names.len() > 1 && !names.iter().all(|(n, _)| same(n, &names[0].0)) {
+                let shown: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+                out.push(check(
+                    RULE,
+                    Severity::Warning,
+                    false,
+                    format!(
+                        "{code} is printed with different names in the document's tables: {}",
+                        shown.join(" / ")
+                    ),
+                    names.iter().map(|(_, at)| at.clone()).collect(),
+                ));
+            } else if national.is_none() {
+                agreeing += 1;
+            }
+        }
+        out.push(check(
+            RULE,
+            Severity::Warning,
+            true,
+            format!("{agreeing} code names agree"),
+            Vec::new(),
+        ));
+    }
+}
+
+/// Tables whose rows are 支出功能分类 lines.
+fn by_function(kind: TableKind) -> bool {
+    matches!(
+        kind,
+        TableKind::Income
+            | TableKind::Expenditure
+            | TableKind::GeneralBudgetExpenditure
+            | TableKind::GovFundExpenditure
+            | TableKind::StateCapital
+    )
+}
+
+/// A printed name without spacing, enumerator ("四、") or leading 其中.
+fn norm(name: &str) -> String {
+    let s = squash(name);
+    let numeral = s
+        .char_indices()
+        .take_while(|(_, c)| "一二三四五六七八九十".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8());
+    let s = match numeral {
+        Some(n) if s[n..].starts_with('、') => &s[n + '、'.len_utf8()..],
+        _ => s.as_str(),
+    };
+    s.trim_start_matches("其中:").to_string()
+}
+
+/// Equal, equal but for the trailing 支出 some tables leave off, or one cut short in its cell
+/// (a prefix of at least four characters of the other).
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (
+        a.strip_suffix("支出").unwrap_or(a),
+        b.strip_suffix("支出").unwrap_or(b),
+    );
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    a == b || (short.chars().count() >= 4 && long.starts_with(short))
+}
+
+/// The 类 name of `code` in force in `year`, if the data covers it.
+fn class_name(code: &str, year: i32) -> Option<&'static str> {
+    CLASSES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("code\t"))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            let (c, name, from, to) = (f.next()?, f.next()?, f.next()?, f.next().unwrap_or(""));
+            let from: i32 = from.parse().ok()?;
+            let to: i32 = to.trim().parse().unwrap_or(i32::MAX);
+            (c == code && (from..=to).contains(&year)).then_some(name)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_names_by_year() {
+        assert_eq!(class_name("210", 2018), Some("医疗卫生与计划生育支出"));
+        assert_eq!(class_name("210", 2026), Some("卫生健康支出"));
+        assert_eq!(class_name("224", 2018), None);
+        assert_eq!(class_name("201", 2012), None);
+        assert!(same("一般公共服务", "一般公共服务支出"));
+        assert_eq!(norm("四、公共安全支出"), "公共安全支出");
+        assert_eq!(norm("一般公共服务支出"), "一般公共服务支出");
+        assert!(same("生态环境国际合作及履", "生态环境国际合作及履约"));
+        assert!(!same("行政运行", "行政运行管理"[..6].trim()));
+    }
+}
