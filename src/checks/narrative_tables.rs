@@ -1,5 +1,5 @@
 //! Narrative figures that the tables print elsewhere than in the totals: each 三公 item
-//! (narrative.three_public_items), 机关运行经费 against its table and against the 公用经费 that
+//! of a budget (narrative.three_public_items), 机关运行经费 against its table and against the 公用经费 that
 //! covers it (narrative.operating_costs), and the count and sum of the projects with performance
 //! targets (narrative.performance).
 
@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::ctx::{check, in_text, info, loc, tables_of, total_row, val};
 use super::{Ctx, Rule};
-use crate::model::{Check, Disclosure, Location, Severity, Table, TableKind};
+use crate::model::{Check, Disclosure, DocumentKind, Location, Severity, Table, TableKind};
 use crate::narrative::Fact;
 use crate::pdf::normalize::squash;
 
@@ -109,6 +109,18 @@ fn three_public_figures(t: &Table, year: Option<i32>) -> BTreeMap<&'static str, 
 /// narrative.three_public_items: each 三公 item the narrative states = the 三公 table's figure.
 fn three_public_items(d: &Disclosure, facts: &[Fact], out: &mut Vec<Check>) {
     const RULE: &str = "narrative.three_public_items";
+    // A final account states its 三公 as budget against outcome: narrative.comparison holds each
+    // against the table's 预算数 / 决算数.
+    if matches!(
+        d.document.kind,
+        DocumentKind::DepartmentFinalAccount | DocumentKind::UnitFinalAccount
+    ) {
+        out.push(info(
+            RULE,
+            "final account: the 三公 statements are narrative.comparison's",
+        ));
+        return;
+    }
     let Some((ti, t)) = tables_of(d, TableKind::ThreePublic).next() else {
         out.push(info(RULE, "no 三公 table with figures"));
         return;
