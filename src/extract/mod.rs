@@ -221,11 +221,13 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
         ));
     }
     let totals = resolve_totals(&tables, draft.fiscal_year);
-    let facts = crate::narrative::extract(&draft.lines);
-    let comparisons = crate::narrative::comparisons::extract(&draft.lines);
-    let mut items = crate::narrative::items::extract(&draft.lines);
+    // The narrative's lines joined into paragraphs once, for all its readings.
+    let paras = crate::narrative::paragraphs(&draft.lines);
+    let facts = crate::narrative::from_paragraphs(&paras);
+    let comparisons = crate::narrative::comparisons::from_paragraphs(&paras);
+    let mut items = crate::narrative::items::from_paragraphs(&paras);
     crate::narrative::items::resolve_codes(&mut items, &tables);
-    let dates = crate::narrative::dates::extract(&draft.lines);
+    let dates = crate::narrative::dates::from_paragraphs(&paras);
     let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,

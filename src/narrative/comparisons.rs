@@ -11,7 +11,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{paragraphs, split_sentences, truncate_chars};
+use super::{paragraphs, split_sentences, truncate_chars, Paragraph};
 use crate::document::TextLine;
 use crate::model::Amount;
 
@@ -113,11 +113,16 @@ fn key_of(subject: &str) -> Option<&'static str> {
 
 /// The comparison statements of the narrative, in order.
 pub fn extract(lines: &[TextLine]) -> Vec<Comparison> {
+    from_paragraphs(&paragraphs(lines))
+}
+
+/// The comparison statements of paragraphs already joined (the stages share one joining).
+pub(crate) fn from_paragraphs(paras: &[Paragraph]) -> Vec<Comparison> {
     let p = patterns();
     let mut out: Vec<Comparison> = Vec::new();
     // The heading or sentence naming the next statement's subject ("1.一般公共服务(类)…").
     let mut last_heading = String::new();
-    for para in paragraphs(lines) {
+    for para in paras {
         for (offset, sentence) in split_sentences(&para.text) {
             let page = para.page_at(offset);
             // 决算数小于预算数的主要原因 … : attach to the statement just before.

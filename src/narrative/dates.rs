@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{paragraphs, split_sentences, truncate_chars};
+use super::{paragraphs, split_sentences, truncate_chars, Paragraph};
 use crate::document::TextLine;
 
 /// One "as of" date.
@@ -52,8 +52,13 @@ fn date(s: &str) -> Option<(i32, Option<u32>, Option<u32>, usize)> {
 
 /// Every 截至 / 截止(到) date of the narrative, in order.
 pub fn extract(lines: &[TextLine]) -> Vec<StatedDate> {
+    from_paragraphs(&paragraphs(lines))
+}
+
+/// The dates of paragraphs already joined.
+pub(crate) fn from_paragraphs(paras: &[Paragraph]) -> Vec<StatedDate> {
     let mut out = Vec::new();
-    for para in paragraphs(lines) {
+    for para in paras {
         for (offset, sentence) in split_sentences(&para.text) {
             for word in ["截至", "截止到", "截止"] {
                 for (i, _) in sentence.match_indices(word) {

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{paragraphs, truncate_chars, Change};
+use super::{paragraphs, truncate_chars, Change, Paragraph};
 use crate::document::TextLine;
 use crate::model::Amount;
 
@@ -458,10 +458,10 @@ fn note_comparison(item: &mut Item, lead: &str, year: Option<i32>) {
 /// Paragraphs joined where an item's names run on into the next one: the paragraph stage ends a
 /// short enumerated line as a heading ("1.一般公共服务支出(类)信访事务(款)一般行政管"), so a
 /// paragraph whose last marker has no figure after it continues with the next.
-fn statements(lines: &[TextLine]) -> Vec<(String, Vec<(usize, usize)>)> {
+fn statements(paras: &[Paragraph]) -> Vec<(String, Vec<(usize, usize)>)> {
     let mut out: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
     let mut open = false;
-    for para in paragraphs(lines) {
+    for para in paras {
         let text = para.text.as_str();
         if !open || out.is_empty() {
             out.push((String::new(), Vec::new()));
@@ -510,10 +510,15 @@ pub fn resolve_codes(items: &mut [Item], tables: &[crate::model::Table]) {
 
 /// The item statements of the narrative, in order.
 pub fn extract(lines: &[TextLine]) -> Vec<Item> {
+    from_paragraphs(&paragraphs(lines))
+}
+
+/// The item statements of paragraphs already joined.
+pub(crate) fn from_paragraphs(paras: &[Paragraph]) -> Vec<Item> {
     let mut out = Vec::new();
     // Names of the heading above (类, 款) for statements that start lower.
     let mut context: [Option<String>; 2] = [None, None];
-    for (text, pages) in statements(lines) {
+    for (text, pages) in statements(paras) {
         let text = text.as_str();
         let ms = markers(text);
         // Group markers into runs of names.

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::TextLine;
 use crate::model::Amount;
 
-pub(crate) use paragraphs::{paragraphs, split_sentences, truncate_chars};
+pub(crate) use paragraphs::{paragraphs, split_sentences, truncate_chars, Paragraph};
 use sentence::Sentence;
 
 /// One stated fact.
@@ -79,8 +79,14 @@ pub struct Change {
 /// of a PDF page: join consecutive lines of the same page before splitting into sentences at 。；;
 /// and also at line starts like "一、" "（一）" "1." that begin a new paragraph).
 pub fn extract(lines: &[TextLine]) -> Vec<Fact> {
+    from_paragraphs(&paragraphs(lines))
+}
+
+/// The facts of paragraphs already joined (facts, comparisons, items and dates read the same
+/// paragraphs, joined once).
+pub(crate) fn from_paragraphs(paras: &[Paragraph]) -> Vec<Fact> {
     let mut facts = Vec::new();
-    for para in paragraphs(lines) {
+    for para in paras {
         let mut prev_open: Option<Vec<usize>> = None;
         for (offset, sentence) in split_sentences(&para.text) {
             let page = para.page_at(offset);

@@ -174,16 +174,20 @@ fn running_heads(lines: &[TextLine]) -> std::collections::HashSet<String> {
             .position(|l| l.page != page)
             .map_or(lines.len(), |n| i + n);
         pages.insert(page);
-        let texts: Vec<String> = lines[i..j]
+        let texts: Vec<&str> = lines[i..j]
             .iter()
-            .map(|l| crate::pdf::normalize::normalize(&l.text).trim().to_string())
+            .map(|l| l.text.trim())
             .filter(|t| !t.is_empty())
             .collect();
         // The first two and last two lines: a page number may stand above or below the head.
+        // Only they are normalized (the paragraphs normalize every line once more).
         let n = texts.len();
-        for k in [0, 1, n.saturating_sub(2), n.saturating_sub(1)] {
+        let mut ks = vec![0, 1, n.saturating_sub(2), n.saturating_sub(1)];
+        ks.dedup();
+        for k in ks {
             if let Some(t) = texts.get(k) {
-                edges.entry(t.clone()).or_default().insert(page);
+                let t = crate::pdf::normalize::normalize(t).trim().to_string();
+                edges.entry(t).or_default().insert(page);
             }
         }
         i = j;
