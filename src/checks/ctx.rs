@@ -172,3 +172,25 @@ pub(super) fn total_row(t: &Table) -> Option<(usize, &Row)> {
             _ => None,
         })
 }
+
+/// An amount in 万元 with two decimals, for messages about narrative figures.
+pub(super) fn wan(v: Decimal) -> String {
+    let mut x = v / Decimal::from(10_000);
+    x.rescale(2);
+    format!("{x}万元")
+}
+
+/// Half a unit of the last printed digit of a narrative figure ("2,315.5万元"), in yuan.
+pub(super) fn half_unit(printed: &str) -> Decimal {
+    let digits = printed.split_once('.').map_or(0, |(_, r)| {
+        r.chars().take_while(char::is_ascii_digit).count() as u32
+    });
+    let factor = if printed.contains('亿') {
+        Decimal::from(100_000_000)
+    } else if printed.contains('万') {
+        Decimal::from(10_000)
+    } else {
+        Decimal::ONE
+    };
+    Decimal::new(5, digits + 1) * factor
+}

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::ctx::{check, in_text, info, loc, tables_of};
+use super::ctx::{check, in_text, info, loc, tables_of, wan};
 use super::{Ctx, Rule};
 use crate::model::{Check, Disclosure, DocumentKind, Location, Severity, TableKind};
 use crate::narrative::comparisons::Comparison;
@@ -19,13 +19,6 @@ impl Rule for NarrativeComparison {
     fn eval(&self, cx: &Ctx, out: &mut Vec<Check>) {
         narrative_comparison(cx.d, cx.comparisons, out);
     }
-}
-
-/// 万元 with two decimals for messages about narrative amounts.
-fn wan(v: Decimal) -> String {
-    let mut x = v / Decimal::from(10_000);
-    x.rescale(2);
-    format!("{x}万元")
 }
 
 /// The 三公 table's figure for `key` (决算数) or `key_budget` (预算数), with its location.

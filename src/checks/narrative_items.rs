@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::ctx::{check, in_text, info, loc, precision, show};
+use super::ctx::{check, in_text, info, loc, precision, show, wan};
 use super::{Ctx, Rule};
 use crate::model::{Check, Disclosure, DocumentKind, Location, Row, Severity, TableKind};
 use crate::narrative::item_rows::{self, amount, path, RowMatch};
@@ -316,12 +316,6 @@ fn change_problems(it: &Item, c: &Change, current: Decimal) -> Option<Vec<String
         }
     }
     Some(problems)
-}
-
-fn wan(v: Decimal) -> String {
-    let mut x = v / Decimal::from(10_000);
-    x.rescale(2);
-    format!("{x}万元")
 }
 
 /// narrative.year_reference: a statement of fiscal year Y compares with Y−1 and speaks of Y.

@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::ctx::{check, in_text, info};
+use super::ctx::{check, half_unit, in_text, info, wan};
 use super::{Ctx, Rule};
 use crate::model::{Check, Disclosure, DocumentKind, Severity};
 use crate::narrative::items::Item;
@@ -25,27 +25,6 @@ impl Rule for Statements {
         structure_shares(cx.items, out);
         year_references(cx.d, cx.facts, out);
     }
-}
-
-/// Half a unit of the last printed digit of "2,315.5万元", in yuan.
-fn half_unit(printed: &str) -> Decimal {
-    let digits = printed.split_once('.').map_or(0, |(_, r)| {
-        r.chars().take_while(char::is_ascii_digit).count() as u32
-    });
-    let factor = if printed.contains('亿') {
-        Decimal::from(100_000_000)
-    } else if printed.contains('万') {
-        Decimal::from(10_000)
-    } else {
-        Decimal::ONE
-    };
-    Decimal::new(5, digits + 1) * factor
-}
-
-fn wan(v: Decimal) -> String {
-    let mut x = v / Decimal::from(10_000);
-    x.rescale(2);
-    format!("{x}万元")
 }
 
 /// narrative.procurement: each 政府采购 total = its 货物 + 工程 + 服务 that follow it (a part

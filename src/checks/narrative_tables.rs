@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::ctx::{check, in_text, info, loc, tables_of, total_row, val};
+use super::ctx::{check, half_unit, in_text, info, loc, tables_of, total_row, val, wan};
 use super::{Ctx, Rule};
 use crate::model::{Check, Disclosure, DocumentKind, Location, Severity, Table, TableKind};
 use crate::narrative::Fact;
@@ -26,25 +26,6 @@ impl Rule for NarrativeTables {
         operating_costs(cx.d, cx.facts, out);
         performance(cx.d, cx.facts, out);
     }
-}
-
-/// Half a unit of the last printed digit of "2,315.5万元", in yuan.
-fn half_unit(printed: &str) -> Decimal {
-    let digits = printed.split_once('.').map_or(0, |(_, r)| {
-        r.chars().take_while(char::is_ascii_digit).count() as u32
-    });
-    let factor = if printed.contains('万') {
-        Decimal::from(10_000)
-    } else {
-        Decimal::ONE
-    };
-    Decimal::new(5, digits + 1) * factor
-}
-
-fn wan(v: Decimal) -> String {
-    let mut x = v / Decimal::from(10_000);
-    x.rescale(2);
-    format!("{x}万元")
 }
 
 /// A statement about one line of the classification speaks of that line, not of a total.
