@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::ctx::{check, info, loc};
 use super::{Ctx, Rule};
 use crate::model::{Check, Location, Severity, TableKind};
+use crate::narrative::item_rows::without_enumerator;
 use crate::pdf::normalize::squash;
 
 const RULE: &str = "classification.code_name";
@@ -111,16 +112,9 @@ fn by_function(kind: TableKind) -> bool {
 /// A printed name without spacing, enumerator ("四、") or leading 其中.
 fn norm(name: &str) -> String {
     let s = squash(name);
-    let numeral = s
-        .char_indices()
-        .take_while(|(_, c)| "一二三四五六七八九十".contains(*c))
-        .last()
-        .map(|(i, c)| i + c.len_utf8());
-    let s = match numeral {
-        Some(n) if s[n..].starts_with('、') => &s[n + '、'.len_utf8()..],
-        _ => s.as_str(),
-    };
-    s.trim_start_matches("其中:").to_string()
+    without_enumerator(&s)
+        .trim_start_matches("其中:")
+        .to_string()
 }
 
 /// Equal, equal but for the trailing 支出 some tables leave off, or one cut short in its cell

@@ -27,20 +27,23 @@ pub struct RowMatch {
     pub names_differ: bool,
 }
 
-/// A classification name compared loosely (a summary table's "四、公共安全支出" is 公共安全).
-fn norm(name: &str) -> String {
-    let s = squash(name);
-    let s = s.trim_start_matches("其中:");
-    // An enumerator "四、" (not the 一 of 一般公共服务).
+/// A name without its leading Chinese enumerator "四、" (not the 一 of 一般公共服务).
+pub fn without_enumerator(s: &str) -> &str {
     let numeral = s
         .char_indices()
         .take_while(|(_, c)| "一二三四五六七八九十".contains(*c))
         .last()
         .map(|(i, c)| i + c.len_utf8());
-    let s = match numeral {
+    match numeral {
         Some(n) if s[n..].starts_with('、') => &s[n + '、'.len_utf8()..],
         _ => s,
-    };
+    }
+}
+
+/// A classification name compared loosely (a summary table's "四、公共安全支出" is 公共安全).
+fn norm(name: &str) -> String {
+    let s = squash(name);
+    let s = without_enumerator(s.trim_start_matches("其中:"));
     let s = s.trim_matches(['“', '”', '"', ' ']);
     s.strip_suffix("支出").unwrap_or(s).to_string()
 }

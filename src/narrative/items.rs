@@ -625,7 +625,8 @@ mod tests {
     }
 
     fn wan(s: &str) -> Amount {
-        Amount(Decimal::from_str(s).unwrap() * Decimal::from(10_000))
+        Amount(Decimal::from_str(s).expect("test figure") * Decimal::from(10_000))
+        // ok: test
     }
 
     #[test]
