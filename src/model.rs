@@ -302,6 +302,9 @@ pub struct Table {
     pub label: Option<String>,
     pub pages: Vec<usize>,
     pub amount_unit: Option<String>,
+    /// The unit named in the table's head (编制单位：…), as printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
     pub empty: bool,
     /// Canonical amount column keys present, in printed order.
     pub columns: Vec<String>,

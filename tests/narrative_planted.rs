@@ -206,3 +206,31 @@ fn suzhou_code_printed_with_another_name() {
         set(&["classification.code_name"])
     );
 }
+
+#[test]
+fn suzhou_table_headed_with_another_unit() {
+    // p8 公开01表 收支总表, head "部门:苏州市交通运输局": 交 and 运 (glyphs 0065, 0053 of the page's
+    // font) swapped, the head names 苏州市运通交输局 while the other twelve tables and the cover
+    // name 苏州市交通运输局.
+    const SUZHOU: &str = "../shared/corpus/national/jiangsu/suzhou-jtysj-2026.pdf";
+    let head = altered(
+        SUZHOU,
+        8,
+        r"012C012D00820065006600530067010E>",
+        "012C012D00820053006600650067010E>",
+    );
+    let d = read(&head);
+    let found: Vec<&str> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "consistency.unit_name" && !c.passed)
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("苏州市运通交输局"), "{found:?}");
+    assert!(found[0].contains("收支总表 p8"), "{found:?}");
+    assert_eq!(
+        newly_failing(SUZHOU, head),
+        set(&["consistency.unit_name"])
+    );
+}

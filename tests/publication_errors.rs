@@ -118,6 +118,7 @@ const NARRATIVE_RULES: &[&str] = &[
     "consistency.magnitude",
     "consistency.dates",
     "classification.code_name",
+    "consistency.unit_name",
 ];
 
 #[test]

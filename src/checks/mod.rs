@@ -24,6 +24,7 @@ mod performance;
 mod row_columns;
 mod summary;
 mod three_public;
+mod unit_name;
 
 pub use ctx::Ctx;
 
@@ -56,6 +57,7 @@ pub const RULES: &[&dyn Rule] = &[
     &performance::Funds,
     &completeness::Completeness,
     &consistency::Dates,
+    &unit_name::UnitName,
     &classification::CodeName,
 ];
 

@@ -53,6 +53,65 @@ pub fn normalize_unit(name: &str) -> (String, Option<String>) {
     (n, scope)
 }
 
+/// Whether two printed names can be one unit: after [`normalize_unit`], one holds the other
+/// (中共江苏省委办公厅 / 江苏省委办公厅, a name cut at a line end), or the shorter is the longer
+/// with words left out, no administrative level among them, and the two end alike (省人大办公厅 /
+/// 江苏省人民代表大会常务委员会办公厅). Doubtful pairs count as one unit: a different unit must differ
+/// plainly.
+pub fn same_unit(a: &str, b: &str) -> bool {
+    let (a, _) = normalize_unit(a);
+    let (b, _) = normalize_unit(b);
+    let strip = |s: &str| -> String {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        for c in s.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if short.is_empty() || long.contains(&short) || long.contains(&strip(&short)) {
+        return true;
+    }
+    // A bracketed second name (上海市财务会计综合管理事务中心(上海市财政科学研究所)).
+    if long.contains('(') && long.split(['(', ')']).any(|p| !p.is_empty() && p.contains(&short)) {
+        return true;
+    }
+    let (short, long) = (strip(&short), strip(&long));
+    // The shorter name read into the longer, left to right: words may be left out (常委会, 人民政府)
+    // and the higher levels before it (江苏, 上海市), but not a level after its start (上海市规划和
+    // 自然资源局 is not 上海市普陀区规划和自然资源局).
+    let long: Vec<char> = long.chars().collect();
+    let mut at = 0usize;
+    let mut started = false;
+    for c in short.chars() {
+        let Some(i) = long.get(at..).and_then(|r| r.iter().position(|&l| l == c)) else {
+            return false;
+        };
+        if started && long[at..at + i].iter().any(|l| "省市区县州旗镇乡".contains(*l)) {
+            return false;
+        }
+        started = true;
+        at += i + 1;
+    }
+    let common_end = short
+        .chars()
+        .rev()
+        .zip(long.iter().rev())
+        .take_while(|(x, y)| x == *y)
+        .count();
+    common_end >= 2
+}
+
 fn short_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
@@ -89,6 +148,26 @@ pub fn disclosure_id(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn same_unit_across_spellings_and_not_across_units() {
+        use super::same_unit;
+        assert!(same_unit("中国共产党江苏省委员会办公厅", "中共江苏省委办公厅"));
+        assert!(same_unit("江苏省委办公厅", "中共江苏省委办公厅"));
+        assert!(same_unit("中国共产党江苏省委员会办", "中共江苏省委办公厅"));
+        assert!(same_unit("江苏省人大常委会办公厅", "江苏省人民代表大会常务委员会办公厅"));
+        assert!(same_unit("普陀区万里街道办事处", "上海市普陀区人民政府万里街道办事处"));
+        assert!(same_unit("深圳市财政局(本级)", "深圳市财政局"));
+        assert!(same_unit(
+            "上海市财政科学研究所",
+            "上海市财务会计综合管理事务中心(上海市财政科学研究所)"
+        ));
+        assert!(!same_unit("上海市普陀区教育局", "上海市普陀区商务委员会"));
+        assert!(!same_unit("上海市教育局", "上海市普陀区教育局"));
+        assert!(!same_unit("苏州市数据局", "无锡市数据局"));
+        assert!(same_unit("省人大办公厅", "江苏省人大常委会办公厅"));
+        assert!(!same_unit("上海市规划和自然资源局", "上海市普陀区规划和自然资源局"));
+    }
+
     use super::*;
 
     #[test]

@@ -83,6 +83,8 @@ pub struct TableDraft {
     pub title: Option<String>,
     pub label: Option<String>,
     pub unit: Option<String>,
+    /// The unit named in the table's head (编制单位：…), as printed.
+    pub unit_name: Option<String>,
     pub pages: Vec<usize>,
     pub rows: Vec<RawRow>,
     pub explicit_merges: bool,
@@ -234,6 +236,8 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
     let mut title: Option<(String, usize)> = None;
     let mut label: Option<String> = None;
     let mut unit: Option<String> = None;
+    // The unit named since the last table piece: the head of the next table.
+    let mut head_unit_name: Option<String> = None;
     let mut doc_unit: Option<String> = None;
     let mut narrative_since_table = 0usize;
     let mut unit_names: HashMap<String, usize> = HashMap::new();
@@ -247,6 +251,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                            title: &mut Option<(String, usize)>,
                            label: &mut Option<String>,
                            unit: &mut Option<String>,
+                           head_unit_name: &mut Option<String>,
                            narrative: &mut usize,
                            tables: &mut Vec<TableDraft>,
                            prev_line: &mut Option<(String, usize)>| {
@@ -275,6 +280,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
             *unit = Some(u.clone());
         }
         if let Some(n) = &facts.unit_name {
+            *head_unit_name = Some(n.clone());
             *unit_names.entry(n.clone()).or_insert(0) += 1;
             if first_unit_name.is_empty() {
                 first_unit_name.push(n.clone());
@@ -298,6 +304,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                         title: Some(t),
                         label: label.take(),
                         unit: unit.clone(),
+                        unit_name: head_unit_name.take(),
                         pages: vec![p],
                         notes: vec![n],
                         ..Default::default()
@@ -323,6 +330,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                     &mut title,
                     &mut label,
                     &mut unit,
+                    &mut head_unit_name,
                     &mut narrative_since_table,
                     &mut doc.tables,
                     &mut prev_line,
@@ -404,6 +412,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                         title: tt,
                         label: label.take(),
                         unit: unit.clone().or_else(|| doc_unit.clone()),
+                        unit_name: head_unit_name.take(),
                         pages: vec![t.page],
                         rows: Vec::new(),
                         explicit_merges: t.explicit_merges,
@@ -415,6 +424,7 @@ pub fn assemble(blocks: Vec<Block>) -> DocumentDraft {
                 }
                 unit = None;
                 label = None;
+                head_unit_name = None;
                 narrative_since_table = 0;
             }
         }

@@ -33,6 +33,7 @@ mod paragraphs;
 mod patterns;
 mod sentence;
 mod token;
+pub mod unit_mentions;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
