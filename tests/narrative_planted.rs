@@ -234,3 +234,50 @@ fn suzhou_table_headed_with_another_unit() {
         set(&["consistency.unit_name"])
     );
 }
+
+#[test]
+fn hangzhou_asset_counts() {
+    // p15 "截至2025年12月31日,本部门共有车辆56辆,其中,一般公务用车0辆、执法执勤用车35辆、特种专业
+    // 技术用车21辆、其他用车0辆": 35 → 36, the parts sum to 57.
+    let parts = altered(HANGZHOU, 15, r"\(35\)", "(36)");
+    assert_eq!(newly_failing(HANGZHOU, parts), set(&["narrative.assets"]));
+    // p15 "2026年部门预算安排购置车辆6辆" → 4: fewer than the 5 the 三公 statement (p14) buys
+    // with its 公务用车购置费, and fewer than its own parts (0 + 4 + 2 + 0).
+    let bought = altered(
+        HANGZHOU,
+        15,
+        r"(?s)(\(2,732\.95\).*?\(2026\).*?)\(6\)",
+        "${1}(4)",
+    );
+    let d = read(&bought);
+    let found: Vec<&str> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "narrative.assets" && !c.passed)
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|m| m.contains("buys 5 vehicle(s)") && m.contains("4 in all")));
+    assert!(found.iter().any(|m| m.contains("4 ≠ 6")));
+    assert_eq!(newly_failing(HANGZHOU, bought), set(&["narrative.assets"]));
+}
+
+#[test]
+fn shenzhen_vehicles_held_stated_twice() {
+    // p10 "截至2025年10月,本单位共有车辆3辆" → 4 辆; p12 states 3 as of the same month.
+    let held = altered_stream(
+        SHENZHEN,
+        r"(?s)(\(1\.20\).*?\(2025\).*?\(10\).*?)\(3\)",
+        "${1}(4)",
+    );
+    let d = read(&held);
+    let found: Vec<&str> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "narrative.assets" && !c.passed)
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("共有车辆4辆 (page 10)"), "{found:?}");
+    assert_eq!(newly_failing(SHENZHEN, held), set(&["narrative.assets"]));
+}

@@ -119,6 +119,7 @@ const NARRATIVE_RULES: &[&str] = &[
     "consistency.dates",
     "classification.code_name",
     "consistency.unit_name",
+    "narrative.assets",
 ];
 
 #[test]

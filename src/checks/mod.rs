@@ -16,6 +16,7 @@ mod ctx;
 mod hierarchy;
 mod magnitude;
 mod narrative;
+mod narrative_assets;
 mod narrative_comparison;
 mod narrative_items;
 mod narrative_statements;
@@ -54,6 +55,7 @@ pub const RULES: &[&dyn Rule] = &[
     &narrative_items::Items,
     &narrative_statements::Statements,
     &narrative_tables::NarrativeTables,
+    &narrative_assets::Assets,
     &performance::Funds,
     &completeness::Completeness,
     &consistency::Dates,

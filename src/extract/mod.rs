@@ -229,6 +229,7 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     crate::narrative::items::resolve_codes(&mut items, &tables);
     let dates = crate::narrative::dates::from_paragraphs(&paras);
     let unit_mentions = crate::narrative::unit_mentions::from_paragraphs(&paras);
+    let assets = crate::narrative::assets::from_paragraphs(&paras);
     let mut d = Disclosure {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
@@ -263,6 +264,10 @@ fn build(blocks: Vec<Block>, source: Source, mut diagnostics: Vec<Diagnostic>) -
     // Read by consistency.unit_name the same way.
     if let Ok(v) = serde_json::to_value(&unit_mentions) {
         d.narrative.insert("unit_mentions".to_string(), v);
+    }
+    // Read by narrative.assets the same way.
+    if let Ok(v) = serde_json::to_value(&assets) {
+        d.narrative.insert("assets".to_string(), v);
     }
     d.checks = crate::checks::run(&d, &facts, &comparisons, &items);
     crate::quality::assess(&mut d);

@@ -23,6 +23,7 @@
 //! In final accounts a figure named as the budget (年初预算为 X) is skipped and the outcome that
 //! follows (支出决算为 Y) becomes the fact.
 
+pub mod assets;
 pub mod comparisons;
 pub mod dates;
 mod filler;
