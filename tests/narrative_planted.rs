@@ -229,10 +229,7 @@ fn suzhou_table_headed_with_another_unit() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("苏州市运通交输局"), "{found:?}");
     assert!(found[0].contains("收支总表 p8"), "{found:?}");
-    assert_eq!(
-        newly_failing(SUZHOU, head),
-        set(&["consistency.unit_name"])
-    );
+    assert_eq!(newly_failing(SUZHOU, head), set(&["consistency.unit_name"]));
 }
 
 #[test]
@@ -257,7 +254,9 @@ fn hangzhou_asset_counts() {
         .map(|c| c.message.as_str())
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found.iter().any(|m| m.contains("buys 5 vehicle(s)") && m.contains("4 in all")));
+    assert!(found
+        .iter()
+        .any(|m| m.contains("buys 5 vehicle(s)") && m.contains("4 in all")));
     assert!(found.iter().any(|m| m.contains("4 ≠ 6")));
     assert_eq!(newly_failing(HANGZHOU, bought), set(&["narrative.assets"]));
 }
@@ -280,4 +279,34 @@ fn shenzhen_vehicles_held_stated_twice() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("共有车辆4辆 (page 10)"), "{found:?}");
     assert_eq!(newly_failing(SHENZHEN, held), set(&["narrative.assets"]));
+}
+
+#[test]
+fn suzhou_economic_code_printed_with_another_name() {
+    // p25 机关运行经费 table "30217 公务接待费": 接 and 待 (glyphs 0224, 0225) swapped. 公务待接费 is
+    // not 30217's name in the 2026 部门预算支出经济分类, nor the name p20 prints for it.
+    const SUZHOU: &str = "../shared/corpus/national/jiangsu/suzhou-jtysj-2026.pdf";
+    let name = altered(
+        SUZHOU,
+        25,
+        r"<003F0026022402250045>",
+        "<003F0026022502240045>",
+    );
+    let d = read(&name);
+    let found: Vec<&str> = d
+        .checks
+        .iter()
+        .filter(|c| c.rule == "classification.code_name" && !c.passed)
+        .map(|c| c.message.as_str())
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("30217 is printed as 公务待接费; in 2026 its name is 公务接待费")),
+        "{found:?}"
+    );
+    assert_eq!(
+        newly_failing(SUZHOU, name),
+        set(&["classification.code_name"])
+    );
 }

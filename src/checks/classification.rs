@@ -1,6 +1,7 @@
-//! classification.code_name: a function code printed with a name that is not its name — against
-//! the national 支出功能分类's 类 names of the fiscal year (`data/classification/`), and, for every
-//! code, against the name the same document prints for it in its other tables.
+//! classification.code_name: a code printed with a name that is not its name — against the
+//! national names of the fiscal year (`data/classification/`: the 类 and 款 of the 支出功能分类, the
+//! 类 and 款 of the 部门预算支出经济分类), and, for every code (项 included), against the name the
+//! same document prints for it in its other tables.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +13,11 @@ use crate::pdf::normalize::squash;
 
 const RULE: &str = "classification.code_name";
 
-/// The 类 names with the years each was in force (code, name, from, to).
+/// The names with the years each was in force (code, name, from, to): 支出功能分类 类 and 款,
+/// 部门预算支出经济分类 类 and 款.
 const CLASSES: &str = include_str!("../../data/classification/function-classes.tsv");
+const SECTIONS: &str = include_str!("../../data/classification/function-sections.tsv");
+const ECONOMIC: &str = include_str!("../../data/classification/economic.tsv");
 
 /// classification.code_name.
 pub struct CodeName;
@@ -28,11 +32,20 @@ impl Rule for CodeName {
         // code → (printed name, its location), first printing of each name.
         let mut printed: BTreeMap<&str, Vec<(String, Location)>> = BTreeMap::new();
         for (ti, t) in d.tables.iter().enumerate() {
-            if !by_function(t.kind) || t.empty {
+            if t.empty {
                 continue;
             }
+            // Function codes (2…) in the tables by function, economic codes (3…) in the tables
+            // of 基本支出 by economic nature.
+            let prefix = if by_function(t.kind) {
+                '2'
+            } else if by_economic_nature(t.kind) {
+                '3'
+            } else {
+                continue;
+            };
             for (ri, r) in t.rows.iter().enumerate() {
-                let Some(code) = r.code.as_deref().filter(|c| c.starts_with('2')) else {
+                let Some(code) = r.code.as_deref().filter(|c| c.starts_with(prefix)) else {
                     continue;
                 };
                 let name = norm(&r.name);
@@ -52,7 +65,7 @@ impl Rule for CodeName {
         let year = d.document.fiscal_year;
         let mut agreeing = 0;
         for (code, names) in &printed {
-            let national = year.and_then(|y| class_name(code, y));
+            let national = year.and_then(|y| national_name(code, y));
             if let Some(national) = national {
                 for (name, at) in names {
                     if same(name, national) {
@@ -109,6 +122,14 @@ fn by_function(kind: TableKind) -> bool {
     )
 }
 
+/// Tables whose rows are 部门预算支出经济分类 lines.
+fn by_economic_nature(kind: TableKind) -> bool {
+    matches!(
+        kind,
+        TableKind::GeneralBudgetBasicExpenditure | TableKind::OperatingCosts
+    )
+}
+
 /// A printed name without spacing, enumerator ("四、") or leading 其中.
 fn norm(name: &str) -> String {
     let s = squash(name);
@@ -128,10 +149,16 @@ fn same(a: &str, b: &str) -> bool {
     a == b || (short.chars().count() >= 4 && long.starts_with(short))
 }
 
-/// The 类 name of `code` in force in `year`, if the data covers it.
-fn class_name(code: &str, year: i32) -> Option<&'static str> {
-    CLASSES
-        .lines()
+/// The national name of `code` in force in `year`, if the data covers it: a function 类 (3
+/// digits) or 款 (5), an economic 类 or 款.
+fn national_name(code: &str, year: i32) -> Option<&'static str> {
+    let data = match (code.chars().next(), code.len()) {
+        (Some('2'), 3) => CLASSES,
+        (Some('2'), 5) => SECTIONS,
+        (Some('3'), 3 | 5) => ECONOMIC,
+        _ => return None,
+    };
+    data.lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("code\t"))
         .find_map(|l| {
             let mut f = l.split('\t');
@@ -148,10 +175,16 @@ mod tests {
 
     #[test]
     fn class_names_by_year() {
-        assert_eq!(class_name("210", 2018), Some("医疗卫生与计划生育支出"));
-        assert_eq!(class_name("210", 2026), Some("卫生健康支出"));
-        assert_eq!(class_name("224", 2018), None);
-        assert_eq!(class_name("201", 2012), None);
+        assert_eq!(national_name("210", 2018), Some("医疗卫生与计划生育支出"));
+        assert_eq!(national_name("210", 2026), Some("卫生健康支出"));
+        assert_eq!(national_name("224", 2018), None);
+        assert_eq!(national_name("201", 2012), None);
+        assert_eq!(national_name("20805", 2018), Some("行政事业单位离退休"));
+        assert_eq!(national_name("20805", 2019), None);
+        assert_eq!(national_name("20805", 2024), Some("行政事业单位养老支出"));
+        assert_eq!(national_name("30217", 2026), Some("公务接待费"));
+        assert_eq!(national_name("30217", 2017), None);
+        assert_eq!(national_name("2010101", 2026), None);
         assert!(same("一般公共服务", "一般公共服务支出"));
         assert_eq!(norm("四、公共安全支出"), "公共安全支出");
         assert_eq!(norm("一般公共服务支出"), "一般公共服务支出");

@@ -51,7 +51,12 @@ impl Rule for UnitName {
         }
         for (name, locations, tables) in heads {
             let ok = known(name);
-            let shown = tables.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+            let shown = tables
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
             let more = if tables.len() > 3 {
                 format!(" and {} more", tables.len() - 3)
             } else {

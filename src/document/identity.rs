@@ -83,7 +83,11 @@ pub fn same_unit(a: &str, b: &str) -> bool {
         return true;
     }
     // A bracketed second name (上海市财务会计综合管理事务中心(上海市财政科学研究所)).
-    if long.contains('(') && long.split(['(', ')']).any(|p| !p.is_empty() && p.contains(&short)) {
+    if long.contains('(')
+        && long
+            .split(['(', ')'])
+            .any(|p| !p.is_empty() && p.contains(&short))
+    {
         return true;
     }
     let (short, long) = (strip(&short), strip(&long));
@@ -97,7 +101,11 @@ pub fn same_unit(a: &str, b: &str) -> bool {
         let Some(i) = long.get(at..).and_then(|r| r.iter().position(|&l| l == c)) else {
             return false;
         };
-        if started && long[at..at + i].iter().any(|l| "省市区县州旗镇乡".contains(*l)) {
+        if started
+            && long[at..at + i]
+                .iter()
+                .any(|l| "省市区县州旗镇乡".contains(*l))
+        {
             return false;
         }
         started = true;
@@ -151,11 +159,20 @@ mod tests {
     #[test]
     fn same_unit_across_spellings_and_not_across_units() {
         use super::same_unit;
-        assert!(same_unit("中国共产党江苏省委员会办公厅", "中共江苏省委办公厅"));
+        assert!(same_unit(
+            "中国共产党江苏省委员会办公厅",
+            "中共江苏省委办公厅"
+        ));
         assert!(same_unit("江苏省委办公厅", "中共江苏省委办公厅"));
         assert!(same_unit("中国共产党江苏省委员会办", "中共江苏省委办公厅"));
-        assert!(same_unit("江苏省人大常委会办公厅", "江苏省人民代表大会常务委员会办公厅"));
-        assert!(same_unit("普陀区万里街道办事处", "上海市普陀区人民政府万里街道办事处"));
+        assert!(same_unit(
+            "江苏省人大常委会办公厅",
+            "江苏省人民代表大会常务委员会办公厅"
+        ));
+        assert!(same_unit(
+            "普陀区万里街道办事处",
+            "上海市普陀区人民政府万里街道办事处"
+        ));
         assert!(same_unit("深圳市财政局(本级)", "深圳市财政局"));
         assert!(same_unit(
             "上海市财政科学研究所",
@@ -165,7 +182,10 @@ mod tests {
         assert!(!same_unit("上海市教育局", "上海市普陀区教育局"));
         assert!(!same_unit("苏州市数据局", "无锡市数据局"));
         assert!(same_unit("省人大办公厅", "江苏省人大常委会办公厅"));
-        assert!(!same_unit("上海市规划和自然资源局", "上海市普陀区规划和自然资源局"));
+        assert!(!same_unit(
+            "上海市规划和自然资源局",
+            "上海市普陀区规划和自然资源局"
+        ));
     }
 
     use super::*;

@@ -84,10 +84,7 @@ fn count(s: &str) -> Option<u64> {
 /// The parts listed after 其中 at the start of `rest`, and how far they reach.
 fn parts(rest: &str) -> Vec<(String, u64)> {
     let p = patterns();
-    let Some(mut s) = rest
-        .trim_start_matches(['，', ','])
-        .strip_prefix("其中")
-    else {
+    let Some(mut s) = rest.trim_start_matches(['，', ',']).strip_prefix("其中") else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -128,7 +125,11 @@ pub(crate) fn from_paragraphs(paras: &[Paragraph]) -> Vec<AssetStatement> {
                 for c in re.captures_iter(sentence) {
                     let (Some(all), Some(n)) = (
                         c.get(0),
-                        c.iter().skip(1).flatten().next().and_then(|m| count(m.as_str())),
+                        c.iter()
+                            .skip(1)
+                            .flatten()
+                            .next()
+                            .and_then(|m| count(m.as_str())),
                     ) else {
                         continue;
                     };
@@ -241,12 +242,16 @@ mod tests {
         assert_eq!(s[0].amount, Some(Amount(Decimal::from(360_000))));
         let t = read("其中，公务用车购置支出151.68万元，主要用于经批准购置的5辆公务用车，比上年增加27.78万元。");
         assert_eq!(t.len(), 1);
-        assert_eq!((t[0].kind.as_str(), t[0].context.as_str(), t[0].count), ("vehicles_bought", "three_public", 5));
+        assert_eq!(
+            (t[0].kind.as_str(), t[0].context.as_str(), t[0].count),
+            ("vehicles_bought", "three_public", 5)
+        );
     }
 
     #[test]
     fn equipment_held_and_bought() {
-        let s = read("截至2025年底，北京市财政局共有车辆27台，单位价值100万元以上的设备4台（套）。");
+        let s =
+            read("截至2025年底，北京市财政局共有车辆27台，单位价值100万元以上的设备4台（套）。");
         let kinds: Vec<(&str, u64)> = s.iter().map(|a| (a.kind.as_str(), a.count)).collect();
         assert_eq!(kinds, [("vehicles_held", 27), ("equipment_held", 4)]);
         assert_eq!(s[0].as_of, Some((2025, Some(12))));

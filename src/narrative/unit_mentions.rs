@@ -34,14 +34,48 @@ fn subject() -> &'static Regex {
 }
 
 /// Words that begin a clause before the unit's name.
-const LEADS: &[&str] = &["纳入", "现将", "关于", "根据", "按照", "依据", "下面将", "现对", "对"];
+const LEADS: &[&str] = &[
+    "纳入",
+    "现将",
+    "关于",
+    "根据",
+    "按照",
+    "依据",
+    "下面将",
+    "现对",
+    "对",
+];
 
 /// How the name of a government unit ends: a mention that ends otherwise (区级部门, 全区各单位)
 /// names no one unit.
 const UNIT_ENDINGS: &[&str] = &[
-    "局", "委员会", "委", "厅", "办公室", "办", "院", "中心", "所", "站", "馆", "部", "署", "处",
-    "队", "校", "学校", "会", "联合会", "政府", "街道办事处", "镇人民政府", "法院", "检察院",
-    "团", "社", "台",
+    "局",
+    "委员会",
+    "委",
+    "厅",
+    "办公室",
+    "办",
+    "院",
+    "中心",
+    "所",
+    "站",
+    "馆",
+    "部",
+    "署",
+    "处",
+    "队",
+    "校",
+    "学校",
+    "会",
+    "联合会",
+    "政府",
+    "街道办事处",
+    "镇人民政府",
+    "法院",
+    "检察院",
+    "团",
+    "社",
+    "台",
 ];
 
 /// Every unit named as the subject of a disclosure in the paragraphs, in order.
