@@ -121,11 +121,30 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A closed pipe (`gongkai extract X.pdf | head -1`) ends the command quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gongkai: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the error is a write to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().map(io::Error::kind) == Some(io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Write to stdout, returning the error (a closed pipe) instead of panicking as `print!` does.
+fn write_stdout(s: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    out.flush()
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -152,7 +171,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match output {
                 Some(path) => std::fs::write(&path, json + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?,
-                None => println!("{json}"),
+                None => write_stdout(&(json + "\n"))?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -232,7 +251,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tables { file, page } => {
             let d = gongkai::extract::extract_file(&file, &Default::default())
                 .with_context(|| format!("{}", file.display()))?;
-            print!("{}", gongkai::tables::render::tables_text(&d, page));
+            if let (Some(p), Some(n)) = (page, d.source.pages) {
+                anyhow::ensure!(
+                    (1..=n).contains(&p),
+                    "{}: page {p} does not exist (the document has {n} pages)",
+                    file.display()
+                );
+            }
+            write_stdout(&gongkai::tables::render::tables_text(&d, page))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Layout { file, page, svg } => {
@@ -243,7 +269,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 match p {
                     Ok(p) => {
                         let lay = layout::analyze(&p);
-                        print!("{}", layout::render::layout_text(&lay));
+                        write_stdout(&layout::render::layout_text(&lay))?;
                         if let Some(path) = &svg {
                             std::fs::write(path, layout::render::svg(&p, &lay))
                                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -289,13 +315,13 @@ fn report(file: &std::path::Path, d: &gongkai::model::Disclosure, all: bool) -> 
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{}: {} ({} errors, {} warnings, {} passed) — {:?} {} {}",
+        "{}: {} ({} errors, {} warnings, {} passed) — {} {} {}",
         file.display(),
         d.verdict.status,
         d.verdict.errors,
         d.verdict.warnings,
         d.verdict.passed,
-        d.document.kind,
+        d.document.kind.as_str(),
         d.document
             .fiscal_year
             .map(|y| y.to_string())
@@ -349,6 +375,7 @@ fn report(file: &std::path::Path, d: &gongkai::model::Disclosure, all: bool) -> 
                 }
                 p
             })
+            .filter(|p| !p.is_empty())
             .collect();
         if !places.is_empty() && !c.passed {
             let _ = writeln!(s, "        at {}", places.join("; "));

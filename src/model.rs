@@ -199,6 +199,19 @@ pub enum DocumentKind {
     Unknown,
 }
 
+impl DocumentKind {
+    /// The name the JSON uses: `department_budget` ….
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DocumentKind::DepartmentBudget => "department_budget",
+            DocumentKind::UnitBudget => "unit_budget",
+            DocumentKind::DepartmentFinalAccount => "department_final_account",
+            DocumentKind::UnitFinalAccount => "unit_final_account",
+            DocumentKind::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentInfo {
     pub kind: DocumentKind,
@@ -286,6 +299,18 @@ pub enum RowRole {
     Subtotal,
     Total,
     Breakdown,
+}
+
+impl RowRole {
+    /// The name the JSON uses: `detail` ….
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RowRole::Detail => "detail",
+            RowRole::Subtotal => "subtotal",
+            RowRole::Total => "total",
+            RowRole::Breakdown => "breakdown",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

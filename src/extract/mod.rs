@@ -21,14 +21,21 @@ mod units;
 /// Why an input could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
+    /// The OS error is in the message, not a source: printed once.
     #[error("cannot read file: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error(transparent)]
     Pdf(#[from] PdfError),
     #[error("not a PDF and not UTF-8 text")]
     UnknownFormat,
     #[error("empty file")]
     Empty,
+}
+
+impl From<std::io::Error> for ExtractError {
+    fn from(e: std::io::Error) -> Self {
+        ExtractError::Io(e)
+    }
 }
 
 /// Options for one extraction.

@@ -9,8 +9,13 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:?} year={:?} unit={:?} title={:?}",
-        d.document.kind, d.document.fiscal_year, d.document.unit_name, d.document.title
+        "{} year={} unit={} title={}",
+        d.document.kind.as_str(),
+        d.document
+            .fiscal_year
+            .map_or_else(|| "-".to_string(), |y| y.to_string()),
+        or_dash(&d.document.unit_name),
+        or_dash(&d.document.title)
     );
     for (i, t) in d.tables.iter().enumerate() {
         if page.is_some_and(|p| t.pages.first() != Some(&p)) {
@@ -18,12 +23,12 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
         }
         let _ = writeln!(
             out,
-            "\n#{i} {} {:?} label={:?} pages={:?} unit={:?} empty={}{}",
+            "\n#{i} {} {} label={} pages={} unit={} empty={}{}",
             t.kind.as_str(),
             t.title.as_deref().unwrap_or(""),
-            t.label,
-            t.pages,
-            t.amount_unit,
+            or_dash(&t.label),
+            pages(&t.pages),
+            or_dash(&t.amount_unit),
             t.empty,
             t.note
                 .as_deref()
@@ -63,9 +68,9 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
             let indent = r.indent.map(|x| format!(" ⇥{x:.1}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {j:>3} p{} {side}{:?} {level} {parent}{indent} {:<9} {}  {}",
+                "  {j:>3} p{} {side}{} {level} {parent}{indent} {:<9} {}  {}",
                 r.page,
-                r.role,
+                r.role.as_str(),
                 r.code.as_deref().unwrap_or("-"),
                 r.name,
                 vals.join(" ")
@@ -89,6 +94,26 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
     out
 }
 
+/// An optional printed value, `-` when absent.
+fn or_dash(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("-")
+}
+
+/// Pages as `7`, `7-9` (a run) or `7,9`.
+fn pages(p: &[usize]) -> String {
+    let run = p.windows(2).all(|w| w[1] == w[0] + 1);
+    match (p.first(), p.last()) {
+        (None, _) | (_, None) => "-".to_string(),
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) if run => format!("{a}-{b}"),
+        _ => p
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
 /// One performance-target form: its fields, funds and indicator rows.
 fn target_text(index: usize, p: &PerformanceTarget) -> String {
     let mut out = String::new();
@@ -105,8 +130,8 @@ fn target_text(index: usize, p: &PerformanceTarget) -> String {
     };
     let _ = writeln!(
         out,
-        "  form {index} p{:?}: {} | 主管部门 {} | 实施单位 {} | {} | 项目期 {}",
-        p.pages,
+        "  form {index} p{}: {} | 主管部门 {} | 实施单位 {} | {} | 项目期 {}",
+        pages(&p.pages),
         opt(&p.project_name),
         opt(&p.department),
         opt(&p.implementing_unit),

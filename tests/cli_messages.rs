@@ -1,0 +1,97 @@
+//! What a user sees from the commands when things go wrong or are cut short: a closed pipe ends a
+//! command quietly (like ripgrep), a missing file says its OS error once, a page that does not
+//! exist is an error, and the human-readable reports print names, not Rust debug values.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+const SAMPLE: &str = "samples/yangquan-veterans-service-center-2024.pdf";
+const CORPUS_PDF: &str = "../shared/corpus/real/shanghai/wanli-street-2024.pdf";
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// Run `args` with stdout closed before the command writes: (exit code, stderr).
+fn with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    let status = child.wait().expect("waits");
+    (status.code(), err)
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    for args in [
+        vec!["extract", CORPUS_PDF],
+        vec!["check", "--all", CORPUS_PDF],
+        vec!["glyphs", CORPUS_PDF],
+        vec!["tables", CORPUS_PDF],
+        vec!["text", CORPUS_PDF],
+        vec!["layout", CORPUS_PDF, "--page", "6"],
+    ] {
+        let (code, err) = with_closed_stdout(&args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} printed: {err}");
+    }
+}
+
+#[test]
+fn a_missing_file_says_its_os_error_once() {
+    let out = bin()
+        .args(["extract", "no/such.pdf"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.contains("no/such.pdf"), "{err}");
+}
+
+#[test]
+fn a_page_that_does_not_exist_is_an_error() {
+    let out = bin()
+        .args(["tables", SAMPLE, "--page", "999"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("page 999 does not exist"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn reports_print_names_not_debug_values() {
+    let tables = bin().args(["tables", SAMPLE]).output().expect("runs");
+    let text = String::from_utf8_lossy(&tables.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("unit_budget year=2024 unit=阳泉市退役军人服务中心"),
+        "{first}"
+    );
+    assert!(!text.contains("Some("), "tables prints Some(…)");
+    assert!(!text.contains("None"), "tables prints None");
+    let check = bin()
+        .args(["check", CORPUS_PDF, "--all"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&check.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.contains("— department_budget 2024"), "{first}");
+    assert!(!text.contains("DepartmentBudget"), "{text}");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.contains("at ;") || l.ends_with("at ")),
+        "empty locations printed"
+    );
+}
