@@ -46,6 +46,17 @@ pub struct BatchOptions {
     /// (k, n): process the k-th (1-based) of n deterministic shards.
     pub shard: Option<(usize, usize)>,
     pub csv_bom: bool,
+    /// Remove from the output the documents of earlier runs whose input is not among this run's.
+    pub prune: bool,
+}
+
+/// What a run did: inputs processed, and how many of them failed or timed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub inputs: usize,
+    pub failed: usize,
+    /// Documents of earlier runs kept in the output beside this run's.
+    pub kept: usize,
 }
 
 /// One input file with its id (a safe, unique name) and manifest metadata.
@@ -301,6 +312,10 @@ fn process(input: &Input, opts: &BatchOptions) -> (State, Option<Timing>) {
                 meta: input.meta.clone(),
                 output: None,
             };
+            // Recorded like any other outcome: the input gets its row in every record set.
+            if let Ok(json) = serde_json::to_vec_pretty(&st) {
+                let _ = write_atomic(&state_path(&opts.out, &input.id), &json);
+            }
             return (st, None);
         }
     };
@@ -437,9 +452,10 @@ fn clean_stale_temps(out: &Path) {
 }
 
 /// Run a batch; returns the number of inputs processed.
-pub fn run(opts: &BatchOptions) -> Result<usize> {
+pub fn run(opts: &BatchOptions) -> Result<RunOutcome> {
     let inputs = discover(opts)?;
-    std::fs::create_dir_all(opts.out.join(".state"))?;
+    std::fs::create_dir_all(opts.out.join(".state"))
+        .with_context(|| format!("cannot create the output folder {}", opts.out.display()))?;
     clean_stale_temps(&opts.out);
     let jobs = opts
         .jobs
@@ -500,7 +516,21 @@ pub fn run(opts: &BatchOptions) -> Result<usize> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let ids: Vec<String> = states.iter().map(|s| s.id.clone()).collect();
+    let mut ids: Vec<String> = states.iter().map(|s| s.id.clone()).collect();
+    // An output folder is a collection that grows: earlier runs' documents stay unless pruned.
+    let earlier: Vec<String> = state_ids(&opts.out)
+        .into_iter()
+        .filter(|id| !ids.contains(id))
+        .collect();
+    let kept = if opts.prune {
+        for id in &earlier {
+            remove_document(&opts.out, id);
+        }
+        0
+    } else {
+        ids.extend(earlier.iter().cloned());
+        earlier.len()
+    };
     let summary = aggregate(&opts.out, &ids, opts.csv_bom)?;
     if !opts.quiet {
         let timings = timings.into_inner().unwrap_or_default();
@@ -508,8 +538,48 @@ pub fn run(opts: &BatchOptions) -> Result<usize> {
             "{}",
             human_summary(&summary, &states, &timings, started.elapsed())
         );
+        if kept > 0 {
+            eprintln!(
+                "gongkai batch: {kept} document(s) of earlier runs kept in {} (--prune removes them)",
+                opts.out.display()
+            );
+        }
     }
-    Ok(total)
+    let failed = states
+        .iter()
+        .filter(|s| matches!(s.status.as_str(), "failed" | "timeout"))
+        .count();
+    Ok(RunOutcome {
+        inputs: total,
+        failed,
+        kept,
+    })
+}
+
+/// The ids with a state in the output folder, sorted.
+fn state_ids(out: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(out.join(".state"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    name.strip_suffix(".json").map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+/// Remove one document (its state and JSON) from the output folder.
+fn remove_document(out: &Path, id: &str) {
+    if let Some(st) = read_state(out, id) {
+        if let Some(o) = st.output {
+            let _ = std::fs::remove_file(out.join(o));
+        }
+    }
+    let _ = std::fs::remove_file(state_path(out, id));
 }
 
 /// Rebuild every aggregate output from `.state` and `docs` for these ids (sorted).

@@ -52,6 +52,11 @@ enum Command {
     },
     /// Extract many inputs in parallel into a directory of per-document JSON plus NDJSON, CSV and
     /// SQLite tables; resumable (inputs already done with the same content and version are skipped).
+    ///
+    /// The output folder grows: documents of earlier runs stay unless --prune. Every input named
+    /// gets a row, found or not. Exit status: 0 every input was read (ok, partial or no text
+    /// layer), 1 some input failed or timed out (its row says why), 2 the batch could not run (bad
+    /// arguments, an unreadable manifest, an output folder that cannot be written).
     Batch {
         /// Files, or directories searched recursively for *.pdf and *.txt.
         inputs: Vec<PathBuf>,
@@ -78,6 +83,9 @@ enum Command {
         /// Start the CSV files with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         csv_bom: bool,
+        /// Remove the documents of earlier runs whose input is not among this run's.
+        #[arg(long)]
+        prune: bool,
     },
     /// Combine the outputs of several batch directories (shards) into one.
     Merge {
@@ -215,6 +223,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             shard,
             csv_bom,
+            prune,
         } => {
             let shard = match shard {
                 None => None,
@@ -239,9 +248,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 force,
                 shard,
                 csv_bom,
+                prune,
             };
-            gongkai::batch::run(&opts)?;
-            Ok(ExitCode::SUCCESS)
+            let outcome = gongkai::batch::run(&opts)?;
+            Ok(if outcome.failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Merge { dirs, out, csv_bom } => {
             let n = gongkai::batch::merge(&dirs, &out, csv_bom)?;
