@@ -218,7 +218,8 @@ fn unaltered_final_accounts_report_only_their_own_inconsistencies() {
     // names 2080599 其他行政事业单位养老支出 "机关事业单位退休人员活动费支出" and p24 names
     // 2200199 其他自然资源事务支出 by its name before 2019, "其他国土资源事务支出" (both 0.88 and
     // 45.00万元, the table's figures); p24 puts 2210201 住房公积金 and 2210203 购房补贴 under a
-    // 款 "住房保障支出" that the table names 22102 住房改革支出.
+    // 款 "住房保障支出" that the table names 22102 住房改革支出; the p7 head of its tables names the
+    // city's bureau, 上海市规划和自然资源局 (tests/publication-errors.tsv).
     let d = extract(PLANNING);
     let f = failing(&d);
     let msgs: Vec<&str> = d
@@ -234,7 +235,8 @@ fn unaltered_final_accounts_report_only_their_own_inconsistencies() {
             ("narrative.item_names".to_string(), Severity::Warning),
             ("narrative.item_names".to_string(), Severity::Warning),
             ("narrative.item_names".to_string(), Severity::Warning),
-            ("narrative.item_names".to_string(), Severity::Warning)
+            ("narrative.item_names".to_string(), Severity::Warning),
+            ("consistency.unit_name".to_string(), Severity::Error)
         ],
         "{msgs:?}"
     );
@@ -348,6 +350,7 @@ fn planted_inconsistencies_are_caught_by_their_rules() {
     assert_eq!(
         baseline,
         BTreeSet::from([
+            "consistency.unit_name".to_string(),
             "narrative.amounts".to_string(),
             "narrative.item_names".to_string()
         ])
