@@ -74,7 +74,7 @@ pub struct State {
     pub input: String,
     pub sha256: String,
     pub tool_version: String,
-    /// ok | partial | no_text_layer | failed | timeout
+    /// ok | partial | no_text_layer | damaged (truncated or damaged file) | failed | timeout
     pub status: String,
     pub reason: Option<String>,
     pub meta: BTreeMap<String, String>,
@@ -372,10 +372,23 @@ fn process(input: &Input, opts: &BatchOptions) -> (State, Option<Timing>) {
                     )),
                     None,
                 )
+            } else if let Some(damage) = d
+                .diagnostics
+                .iter()
+                .find(|x| x.message.starts_with(crate::extract::DAMAGED))
+            {
+                // Truncated or damaged: say so, with the pages read, never "a scan".
+                let reason = Some(damage.message.clone());
+                ("damaged", reason, Some(d))
             } else if d.source.text_layer == "none" {
                 (
                     "no_text_layer",
-                    Some("no text layer: the PDF holds only images".into()),
+                    Some(
+                        d.diagnostics
+                            .iter()
+                            .find(|x| x.message.starts_with("no text layer"))
+                            .map_or_else(|| "no text layer".to_string(), |x| x.message.clone()),
+                    ),
                     Some(d),
                 )
             } else if d.source.text_layer == "partial"
@@ -385,7 +398,7 @@ fn process(input: &Input, opts: &BatchOptions) -> (State, Option<Timing>) {
             {
                 (
                     "partial",
-                    Some("some pages could not be read".into()),
+                    Some("some pages have no text layer (images only)".into()),
                     Some(d),
                 )
             } else {
@@ -547,7 +560,7 @@ pub fn run(opts: &BatchOptions) -> Result<RunOutcome> {
     }
     let failed = states
         .iter()
-        .filter(|s| matches!(s.status.as_str(), "failed" | "timeout"))
+        .filter(|s| matches!(s.status.as_str(), "failed" | "timeout" | "damaged"))
         .count();
     Ok(RunOutcome {
         inputs: total,
@@ -623,7 +636,7 @@ pub fn aggregate(out: &Path, ids: &[String], csv_bom: bool) -> Result<Value> {
             continue;
         };
         *by_status.entry(st.status.clone()).or_insert(0) += 1;
-        if matches!(st.status.as_str(), "failed" | "timeout") {
+        if matches!(st.status.as_str(), "failed" | "timeout" | "damaged") {
             failures.push(
                 json!({"id": st.id, "input": st.input, "status": st.status, "reason": st.reason}),
             );

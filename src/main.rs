@@ -55,7 +55,7 @@ enum Command {
     ///
     /// The output folder grows: documents of earlier runs stay unless --prune. Every input named
     /// gets a row, found or not. Exit status: 0 every input was read (ok, partial or no text
-    /// layer), 1 some input failed or timed out (its row says why), 2 the batch could not run (bad
+    /// layer), 1 some input failed, was damaged or timed out (its row says why), 2 the batch could not run (bad
     /// arguments, an unreadable manifest, an output folder that cannot be written).
     Batch {
         /// Files, or directories searched recursively for *.pdf and *.txt.

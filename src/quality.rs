@@ -88,6 +88,18 @@ pub fn assess(d: &mut Disclosure) {
             g.page,
         );
     }
+    for g in d
+        .diagnostics
+        .iter()
+        .filter(|g| g.message.starts_with(crate::extract::DAMAGED))
+    {
+        doc.add(
+            ExtractionStatus::Partial,
+            "damaged_file",
+            g.message.clone(),
+            None,
+        );
+    }
     if d.source.text_layer == "partial" {
         doc.add(
             ExtractionStatus::Partial,

@@ -80,9 +80,15 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
         let mut layouts = Vec::new();
         let mut with_text = 0;
         let mut scanned = 0;
+        // Pages whose content could not be read (missing from a truncated file, undecodable,
+        // beyond the cap); a page with nothing on it is blank, which is no failure.
+        let mut damaged: Vec<usize> = Vec::new();
         for (n, r) in results {
             match r {
                 Ok(p) => {
+                    if !p.damaged.is_empty() {
+                        damaged.push(n);
+                    }
                     if p.glyphs.is_empty() {
                         if p.images > 0 {
                             scanned += 1;
@@ -96,10 +102,13 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
                     layouts.push(layout::analyze(&p));
                 }
                 Err(PdfError::Timeout) => return Err(PdfError::Timeout.into()),
-                Err(e) => diagnostics.push(Diagnostic::warning(
-                    format!("page unreadable: {e}"),
-                    Some(n),
-                )),
+                Err(e) => {
+                    damaged.push(n);
+                    diagnostics.push(Diagnostic::warning(
+                        format!("page unreadable: {e}"),
+                        Some(n),
+                    ));
+                }
             }
         }
         if opts
@@ -109,18 +118,31 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
         {
             return Err(PdfError::Timeout.into());
         }
+        let damage = file_damage(
+            bytes,
+            &doc.diagnostics,
+            &damaged,
+            with_text,
+            doc.page_count(),
+        );
         let text_layer = if with_text == 0 {
             "none"
-        } else if with_text + scanned < doc.page_count() || scanned > 0 {
+        } else if scanned > 0 || damage.is_some() {
             "partial"
         } else {
             "full"
         };
-        if with_text == 0 {
-            diagnostics.push(Diagnostic::warning(
+        match &damage {
+            Some(what) => diagnostics.push(Diagnostic::warning(what.clone(), None)),
+            None if with_text == 0 && scanned > 0 => diagnostics.push(Diagnostic::warning(
                 "no text layer: the PDF holds only images (a scan?); OCR it first",
                 None,
-            ));
+            )),
+            None if with_text == 0 => diagnostics.push(Diagnostic::warning(
+                "no text layer: the pages are blank",
+                None,
+            )),
+            None => {}
         }
         let source = Source {
             file: name.to_string(),
@@ -142,6 +164,55 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
         (text_input::blocks_from_text(&text), source)
     };
     Ok(build(blocks, source, diagnostics))
+}
+
+/// The prefix of the diagnostic that says a file is truncated or damaged (quality and batch read it).
+pub const DAMAGED: &str = "damaged file";
+
+/// What is wrong with a file whose content could not all be read, with the pages that were:
+/// truncated (no %%EOF at its end), pages missing from its page tree, pages whose content is
+/// missing, undecodable or beyond the decompression cap. None for a sound file.
+fn file_damage(
+    bytes: &[u8],
+    load: &[String],
+    damaged: &[usize],
+    with_text: usize,
+    pages: usize,
+) -> Option<String> {
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
+    let tree = load
+        .iter()
+        .filter(|d| d.starts_with("page tree node"))
+        .count();
+    if !truncated && tree == 0 && damaged.is_empty() {
+        return None;
+    }
+    let mut what = Vec::new();
+    if truncated {
+        what.push(format!(
+            "truncated (it ends after {} bytes, before %%EOF)",
+            bytes.len()
+        ));
+    }
+    if tree > 0 {
+        what.push(format!(
+            "{tree} page-tree node(s) missing, so it may have more than the {pages} pages found"
+        ));
+    }
+    if !damaged.is_empty() {
+        let list: Vec<String> = damaged.iter().take(20).map(|n| n.to_string()).collect();
+        let more = if damaged.len() > 20 { ", …" } else { "" };
+        what.push(format!(
+            "the content of {} page(s) could not be read ({}{more})",
+            damaged.len(),
+            list.join(", ")
+        ));
+    }
+    Some(format!(
+        "{DAMAGED}: {}; {with_text} of {pages} page(s) read with text",
+        what.join("; ")
+    ))
 }
 
 /// UTF-8 (with or without BOM), else GB18030, else not text.

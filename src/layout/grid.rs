@@ -480,6 +480,7 @@ mod tests {
             diagnostics: vec![],
             images: 0,
             clipped: vec![],
+            damaged: Vec::new(),
         };
         let (gs, _) = grids(&page);
         assert_eq!(gs.len(), 1);

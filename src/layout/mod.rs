@@ -341,6 +341,7 @@ mod tests {
             diagnostics: vec![],
             images: 0,
             clipped: vec![],
+            damaged: Vec::new(),
         }
     }
 

@@ -175,6 +175,11 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         Err(_) => vec![],
     };
     for c in contents {
+        if pdf.is_missing(c) {
+            failures
+                .push("a content stream is missing (the file is truncated or damaged)".to_string());
+            continue;
+        }
         match pdf.resolve(c) {
             Object::Stream(s) => match pdf.stream_bytes(s) {
                 Ok(b) => {
@@ -234,6 +239,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         clipped: 0,
         clipped_glyphs: Vec::new(),
     };
+    let damaged = failures.clone();
     for f in failures {
         it.diag(f);
     }
@@ -258,6 +264,7 @@ pub(super) fn run_page(pdf: &PdfDocument, pref: &PageRef, number: usize) -> Resu
         diagnostics: it.diagnostics,
         images: it.images,
         clipped: it.clipped_glyphs,
+        damaged,
     };
     page.glyphs.shrink_to_fit();
     Ok(page)

@@ -170,6 +170,10 @@ pub struct Page {
     /// Glyphs drawn outside the clipping path: not visible, so not content, but kept for a text
     /// view that compares with tools that ignore clipping (`gongkai text --unclipped`).
     pub clipped: Vec<Glyph>,
+    /// What of the page's content could not be read (a content stream missing from a truncated
+    /// file, undecodable, or beyond the decompression cap): such a page is damaged, not blank.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub damaged: Vec<String>,
 }
 
 /// A loaded PDF: the lopdf object graph, the flattened page list and a per-document font cache.
@@ -308,6 +312,11 @@ impl PdfDocument {
     }
 
     /// Resolve a reference (bounded chain).
+    /// Whether `o` refers to an object the file does not hold (cut off a truncated file).
+    pub(crate) fn is_missing(&self, o: &Object) -> bool {
+        matches!(o, Object::Reference(id) if self.doc.get_object(*id).is_err())
+    }
+
     pub(crate) fn resolve<'a>(&'a self, o: &'a Object) -> &'a Object {
         match self.doc.dereference(o) {
             Ok((_, o)) => o,
@@ -348,8 +357,16 @@ impl PdfDocument {
         }
         s.decompressed_content_with_limit(self.limits.max_stream_bytes)
             .or_else(|e| {
-                // Truncated flate data: keep what inflates (many damaged files still render).
-                partial_inflate(&s.content, self.limits.max_stream_bytes).ok_or(e.to_string())
+                // Truncated flate data: keep what inflates (many damaged files still render);
+                // data that inflates beyond the cap is refused, not cut.
+                match partial_inflate(&s.content, self.limits.max_stream_bytes) {
+                    Some(b) if b.len() >= self.limits.max_stream_bytes => Err(format!(
+                        "the stream inflates beyond the decompression cap of {} MB",
+                        self.limits.max_stream_bytes >> 20
+                    )),
+                    Some(b) => Ok(b),
+                    None => Err(e.to_string()),
+                }
             })
     }
 }
