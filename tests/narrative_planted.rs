@@ -79,6 +79,15 @@ fn newly_failing(file: &str, bytes: Vec<u8>) -> BTreeSet<String> {
         .collect()
 }
 
+/// The messages of the failed checks of `rule`.
+fn messages<'a>(d: &'a Disclosure, rule: &str) -> Vec<&'a str> {
+    d.checks
+        .iter()
+        .filter(|c| c.rule == rule && !c.passed)
+        .map(|c| c.message.as_str())
+        .collect()
+}
+
 fn set(v: &[&str]) -> BTreeSet<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
@@ -220,12 +229,7 @@ fn suzhou_table_headed_with_another_unit() {
         "012C012D00820053006600650067010E>",
     );
     let d = read(&head);
-    let found: Vec<&str> = d
-        .checks
-        .iter()
-        .filter(|c| c.rule == "consistency.unit_name" && !c.passed)
-        .map(|c| c.message.as_str())
-        .collect();
+    let found = messages(&d, "consistency.unit_name");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("苏州市运通交输局"), "{found:?}");
     assert!(found[0].contains("收支总表 p8"), "{found:?}");
@@ -247,12 +251,7 @@ fn hangzhou_asset_counts() {
         "${1}(4)",
     );
     let d = read(&bought);
-    let found: Vec<&str> = d
-        .checks
-        .iter()
-        .filter(|c| c.rule == "narrative.assets" && !c.passed)
-        .map(|c| c.message.as_str())
-        .collect();
+    let found = messages(&d, "narrative.assets");
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found
         .iter()
@@ -270,12 +269,7 @@ fn shenzhen_vehicles_held_stated_twice() {
         "${1}(4)",
     );
     let d = read(&held);
-    let found: Vec<&str> = d
-        .checks
-        .iter()
-        .filter(|c| c.rule == "narrative.assets" && !c.passed)
-        .map(|c| c.message.as_str())
-        .collect();
+    let found = messages(&d, "narrative.assets");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("共有车辆4辆 (page 10)"), "{found:?}");
     assert_eq!(newly_failing(SHENZHEN, held), set(&["narrative.assets"]));
@@ -293,12 +287,7 @@ fn suzhou_economic_code_printed_with_another_name() {
         "<003F0026022502240045>",
     );
     let d = read(&name);
-    let found: Vec<&str> = d
-        .checks
-        .iter()
-        .filter(|c| c.rule == "classification.code_name" && !c.passed)
-        .map(|c| c.message.as_str())
-        .collect();
+    let found = messages(&d, "classification.code_name");
     assert!(
         found
             .iter()

@@ -58,8 +58,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        // ok: constant patterns
-        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("bad built-in regex {s}: {e}"));
+        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("bad built-in regex {s}: {e}")); // ok: constant patterns
         Patterns {
             held: re(
                 r"(?:共有|实有|现有)(?:车辆|公务用车|公务车辆)([0-9]+)(?:辆|台)|(?:共有|实有|现有)([0-9]+)辆(?:公务用车|车辆)|(?:公务用车|车辆)保有量(?:为)?([0-9]+)(?:辆|台)",

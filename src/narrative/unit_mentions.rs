@@ -25,11 +25,10 @@ pub struct UnitMention {
 fn subject() -> &'static Regex {
     static P: OnceLock<Regex> = OnceLock::new();
     P.get_or_init(|| {
-        // ok: a constant pattern
         Regex::new(
             r"(?:^|[，。；：、,;:“”\s])([^，。；：、,;:0-9()（）“”\s]{4,40}?)20[0-9]{2}年度?(?:部门|单位)(?:预算|决算)",
         )
-        .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+        .unwrap_or_else(|e| panic!("bad built-in regex: {e}")) // ok: a constant pattern
     })
 }
 
