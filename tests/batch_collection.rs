@@ -138,3 +138,61 @@ fn an_output_folder_that_cannot_be_written_is_named() {
     assert!(err.contains(&out.display().to_string()), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sqlite_views_answer_the_common_questions() {
+    const WANLI: &str = "../shared/corpus/real/shanghai/wanli-street-2024.pdf";
+    let dir = tmp("views");
+    let out = dir.join("out");
+    assert!(batch(&[WANLI, SAMPLE], &out).status.success());
+    let db = rusqlite::Connection::open(out.join("gongkai.db")).expect("db");
+    // 三公 per unit and year: Wanli's p31 三公 table prints 47.91万元; the sample prints none.
+    let rows: Vec<(String, i64, String, i64)> = db
+        .prepare(
+            "SELECT unit_name, fiscal_year, three_public_total, three_public_total_fen \
+             FROM three_public_by_unit_year ORDER BY three_public_total_fen DESC",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(
+        rows,
+        [(
+            "上海市普陀区人民政府万里街道办事处".to_string(),
+            2024,
+            "479100.00".to_string(),
+            47_910_000
+        )]
+    );
+    // The general budget by 类, summed per document: Wanli's 类 add up to its total 156,211,123元;
+    // the sample's p12 类 print 0.24 + 760.42 + 5.14 + 8.70 = 774.50万元 against a 合计 of 774.48
+    // (each 类 rounded to 万元 on its own).
+    let sums: Vec<(String, i64)> = db
+        .prepare(
+            "SELECT doc_id, SUM(amount_fen) FROM general_budget_by_class GROUP BY doc_id ORDER BY doc_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(
+        sums,
+        [
+            ("wanli-street-2024".to_string(), 15_621_112_300),
+            (
+                "yangquan-veterans-service-center-2024".to_string(),
+                774_500_000
+            ),
+        ]
+    );
+    let errors: i64 = db
+        .query_row("SELECT count(*) FROM documents_with_errors", [], |r| {
+            r.get(0)
+        })
+        .expect("errors view");
+    assert_eq!(errors, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

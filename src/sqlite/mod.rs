@@ -244,6 +244,27 @@ const TABLES: [&Table; 7] = [
 ];
 
 /// (index name, table, columns): the filters and joins the corpus queries use.
+/// Views for the common questions, over the tables above (amounts with their exact 分 beside).
+const VIEWS: &[(&str, &str)] = &[
+    (
+        "three_public_by_unit_year",
+        "SELECT unit_name, fiscal_year, kind, id AS doc_id, three_public_total, \
+         three_public_total_fen FROM documents WHERE three_public_total IS NOT NULL",
+    ),
+    (
+        "general_budget_by_class",
+        "SELECT d.unit_name, d.fiscal_year, d.kind, li.doc_id, li.code, li.name, li.amount, \
+         li.amount_fen FROM line_items li JOIN documents d ON d.id = li.doc_id \
+         WHERE li.table_kind = 'general_budget_expenditure' AND length(li.code) = 3 \
+         AND li.column_key = 'total' AND li.row_unit IS NULL",
+    ),
+    (
+        "documents_with_errors",
+        "SELECT id, file, unit_name, fiscal_year, kind, errors, warnings, verdict, status \
+         FROM documents WHERE errors > 0",
+    ),
+];
+
 const INDEXES: &[(&str, &str, &str)] = &[
     ("documents_kind_year", "documents", "kind, fiscal_year"),
     ("documents_unit_name", "documents", "unit_name"),
@@ -377,6 +398,9 @@ impl DbWriter {
         // Built after the inserts: cheaper than maintaining them row by row.
         for (name, table, columns) in INDEXES {
             conn.execute_batch(&format!("CREATE INDEX {name} ON {table} ({columns});"))?;
+        }
+        for (name, select) in VIEWS {
+            conn.execute_batch(&format!("CREATE VIEW {name} AS {select};"))?;
         }
         conn.execute_batch("COMMIT;")?;
         conn.close().map_err(|(_, e)| e)?;
