@@ -123,6 +123,13 @@ fn is_input_file(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("txt"))
 }
 
+/// The *.pdf and *.txt files under `dir`, recursively, sorted.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    walk(dir, &mut out, 0)?;
+    Ok(out)
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
     if depth > 64 {
         return Ok(());

@@ -26,28 +26,34 @@ struct Cli {
 enum Command {
     /// Print every glyph and ruling segment as JSON lines (text layer debugging).
     Glyphs {
+        /// The PDF.
         file: PathBuf,
         /// Only this page (1-based).
         #[arg(long)]
         page: Option<usize>,
     },
-    /// Extract a disclosure (PDF or tab-separated text) to JSON.
+    /// Extract disclosures (PDF or tab-separated text) to JSON: one file as a JSON document,
+    /// several files or directories as JSON Lines (one document per line, in order).
+    /// Exit status: 0 all read, 2 some input could not be read (its line says why).
     Extract {
-        file: PathBuf,
-        /// Write the JSON here instead of stdout.
+        /// Files (`-` for stdin), or directories searched recursively for *.pdf and *.txt.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the output here instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
     /// Validate disclosures: the accounting identities and the narrative against the tables.
     /// Exit status: 0 no errors, 1 errors found, 2 a file could not be read.
     Check {
+        /// Files (`-` for stdin), or directories searched recursively for *.pdf and *.txt.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// text (a readable report) or json (one object per file, one per line).
         #[arg(long, default_value = "text")]
         format: String,
         /// Also list the checks that passed.
-        #[arg(long)]
+        #[arg(short, long)]
         all: bool,
     },
     /// Extract many inputs in parallel into a directory of per-document JSON plus NDJSON, CSV and
@@ -61,21 +67,22 @@ enum Command {
         /// Files, or directories searched recursively for *.pdf and *.txt.
         inputs: Vec<PathBuf>,
         /// A CSV (with a `path` column) or JSON-lines manifest; other columns are carried as metadata.
-        #[arg(long)]
+        #[arg(short, long)]
         manifest: Option<PathBuf>,
-        #[arg(long)]
+        /// The output folder (created; it grows across runs).
+        #[arg(short, long)]
         out: PathBuf,
         /// Parallel workers (default: all cores).
-        #[arg(long)]
+        #[arg(short, long)]
         jobs: Option<usize>,
         /// Seconds per file before it is stopped with status timeout.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
         /// No progress and no summary.
-        #[arg(long)]
+        #[arg(short, long)]
         quiet: bool,
         /// Redo inputs already done.
-        #[arg(long)]
+        #[arg(short, long)]
         force: bool,
         /// Process shard K of N (e.g. 2/8): a deterministic part of the inputs.
         #[arg(long)]
@@ -89,14 +96,19 @@ enum Command {
     },
     /// Combine the outputs of several batch directories (shards) into one.
     Merge {
+        /// The batch output folders to combine.
+        #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        #[arg(long)]
+        /// The output folder.
+        #[arg(short, long)]
         out: PathBuf,
+        /// Start the CSV files with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         csv_bom: bool,
     },
     /// Show the recognized tables as text grids (debugging the tables stage).
     Tables {
+        /// The PDF (or tab-separated text).
         file: PathBuf,
         /// Only tables that start on this page.
         #[arg(long)]
@@ -104,6 +116,7 @@ enum Command {
     },
     /// Show the layout stage for a page: lines outside tables and the ruled grids with their cells.
     Layout {
+        /// The PDF.
         file: PathBuf,
         /// Page (1-based).
         #[arg(long, default_value_t = 1)]
@@ -114,6 +127,7 @@ enum Command {
     },
     /// Print the text in reading order, columns separated by runs of spaces; pages end with a form feed.
     Text {
+        /// The PDF.
         file: PathBuf,
         /// Only this page (1-based).
         #[arg(long)]
@@ -136,6 +150,30 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Files named, with directories expanded to the *.pdf and *.txt files under them (sorted).
+fn expand(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            out.extend(gongkai::batch::files_under(f)?);
+        } else {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// One input extracted: a file, or stdin for `-`.
+fn read_input(path: &std::path::Path) -> Result<gongkai::model::Disclosure> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).context("cannot read stdin")?;
+        return gongkai::extract::extract_bytes("-", &bytes, &Default::default()).context("stdin");
+    }
+    gongkai::extract::extract_file(path, &Default::default())
+        .with_context(|| format!("{}", path.display()))
 }
 
 /// Whether the error is a write to a pipe whose reader has gone.
@@ -172,23 +210,54 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(report_failures(&file, &failed))
         }
-        Command::Extract { file, output } => {
-            let d = gongkai::extract::extract_file(&file, &Default::default())
-                .with_context(|| format!("{}", file.display()))?;
-            let json = serde_json::to_string_pretty(&d)?;
-            match output {
-                Some(path) => std::fs::write(&path, json + "\n")
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => write_stdout(&(json + "\n"))?,
+        Command::Extract { files, output } => {
+            let inputs = expand(&files)?;
+            let single = files.len() == 1 && inputs.len() == 1 && !files[0].is_dir();
+            if single {
+                let d = read_input(&inputs[0])?;
+                let json = serde_json::to_string_pretty(&d)? + "\n";
+                match output {
+                    Some(path) => std::fs::write(&path, json)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                    None => write_stdout(&json)?,
+                }
+                return Ok(ExitCode::SUCCESS);
             }
-            Ok(ExitCode::SUCCESS)
+            // Several inputs: JSON Lines, a line per input, a failed one saying why.
+            let sink: Box<dyn Write> = match &output {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                ),
+                None => Box::new(io::stdout().lock()),
+            };
+            let mut out = BufWriter::new(sink);
+            let mut worst = 0u8;
+            for input in &inputs {
+                let line = match read_input(input) {
+                    Ok(d) => serde_json::to_string(&d)?,
+                    Err(e) => {
+                        worst = 2;
+                        eprintln!("gongkai: {e:#}");
+                        serde_json::json!({
+                            "source": {"file": input.display().to_string()},
+                            "status": "failed",
+                            "reason": format!("{e:#}"),
+                        })
+                        .to_string()
+                    }
+                };
+                writeln!(out, "{line}")?;
+            }
+            out.flush()?;
+            Ok(ExitCode::from(worst))
         }
         Command::Check { files, format, all } => {
             let mut worst = 0u8;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            for file in &files {
-                match gongkai::extract::extract_file(file, &Default::default()) {
+            for file in &expand(&files)? {
+                match read_input(file) {
                     Ok(d) => {
                         if d.verdict.errors > 0 {
                             worst = worst.max(1);
@@ -206,7 +275,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                     Err(e) => {
                         worst = 2;
-                        eprintln!("gongkai: {}: {e}", file.display());
+                        eprintln!("gongkai: {e:#}");
                     }
                 }
             }
@@ -263,8 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Tables { file, page } => {
-            let d = gongkai::extract::extract_file(&file, &Default::default())
-                .with_context(|| format!("{}", file.display()))?;
+            let d = read_input(&file)?;
             if let (Some(p), Some(n)) = (page, d.source.pages) {
                 anyhow::ensure!(
                     (1..=n).contains(&p),

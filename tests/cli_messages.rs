@@ -95,3 +95,58 @@ fn reports_print_names_not_debug_values() {
         "empty locations printed"
     );
 }
+
+#[test]
+fn extract_takes_several_files_directories_and_stdin() {
+    // Two files, one missing: JSON Lines, a line each, the missing one with its reason; exit 2.
+    let out = bin()
+        .args(["extract", SAMPLE, "no/such.pdf"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0]["totals"]["general_budget_expenditure_total"],
+        "7744800.00"
+    );
+    assert_eq!(lines[1]["status"], "failed");
+    assert!(lines[1]["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("No such file")));
+    // A directory: one line per PDF in it (the three samples).
+    let dir = bin().args(["extract", "samples"]).output().expect("runs");
+    assert_eq!(dir.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&dir.stdout).lines().count(), 3);
+    // `-` reads stdin.
+    let stdin = bin()
+        .args(["extract", "-"])
+        .stdin(std::fs::File::open(SAMPLE).expect("sample"))
+        .output()
+        .expect("runs");
+    let d: serde_json::Value = serde_json::from_slice(&stdin.stdout).expect("json");
+    assert_eq!(d["source"]["file"], "-");
+    assert_eq!(d["document"]["unit_name"], "阳泉市退役军人服务中心");
+}
+
+#[test]
+fn batch_takes_short_flags() {
+    let out = std::env::temp_dir().join(format!("gongkai-short-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = bin()
+        .args(["batch", "-q", "-j", "1", "-o"])
+        .arg(&out)
+        .arg(SAMPLE)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    assert!(run.stderr.is_empty(), "-q prints nothing");
+    assert!(out
+        .join("docs/yangquan-veterans-service-center-2024.json")
+        .exists());
+    let _ = std::fs::remove_dir_all(&out);
+}
