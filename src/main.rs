@@ -11,6 +11,46 @@ use rayon::prelude::*;
 use gongkai::layout;
 use gongkai::pdf::{Page, PdfDocument, PdfError};
 
+/// A page or a range of pages, 1-based: `7` or `3-5`.
+#[derive(Debug, Clone, Copy)]
+struct Pages {
+    first: usize,
+    last: usize,
+}
+
+impl std::str::FromStr for Pages {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let num = |t: &str| {
+            t.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| format!("{t:?} is not a page number (1, 2, …)"))
+        };
+        let (first, last) = match s.split_once('-') {
+            Some((a, b)) => (num(a)?, num(b)?),
+            None => (num(s)?, num(s)?),
+        };
+        if first > last {
+            return Err(format!("{s}: the range runs backwards"));
+        }
+        Ok(Pages { first, last })
+    }
+}
+
+impl Pages {
+    /// Every page of the range, checked against the document's page count.
+    fn within(self, count: usize) -> Result<std::ops::RangeInclusive<usize>> {
+        anyhow::ensure!(
+            self.last <= count,
+            "page {} does not exist (the document has {count} pages)",
+            self.last
+        );
+        Ok(self.first..=self.last)
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",
@@ -28,9 +68,9 @@ enum Command {
     Glyphs {
         /// The PDF.
         file: PathBuf,
-        /// Only this page (1-based).
-        #[arg(long)]
-        page: Option<usize>,
+        /// Only this page or range (1-based: 7, 3-5).
+        #[arg(short, long)]
+        page: Option<Pages>,
     },
     /// Extract disclosures (PDF or tab-separated text) to JSON: one file as a JSON document,
     /// several files or directories as JSON Lines (one document per line, in order).
@@ -110,16 +150,16 @@ enum Command {
     Tables {
         /// The PDF (or tab-separated text).
         file: PathBuf,
-        /// Only tables that start on this page.
-        #[arg(long)]
-        page: Option<usize>,
+        /// Only tables that start on this page or range (7, 3-5).
+        #[arg(short, long)]
+        page: Option<Pages>,
     },
     /// Show the layout stage for a page: lines outside tables and the ruled grids with their cells.
     Layout {
         /// The PDF.
         file: PathBuf,
         /// Page (1-based).
-        #[arg(long, default_value_t = 1)]
+        #[arg(short, long, default_value_t = 1)]
         page: usize,
         /// Also write an SVG of glyph boxes, ruling lines and detected cells to this file.
         #[arg(long)]
@@ -129,9 +169,9 @@ enum Command {
     Text {
         /// The PDF.
         file: PathBuf,
-        /// Only this page (1-based).
-        #[arg(long)]
-        page: Option<usize>,
+        /// Only this page or range (1-based: 7, 3-5).
+        #[arg(short, long)]
+        page: Option<Pages>,
         /// Also text hidden by clipping paths (as pdftotext prints it).
         #[arg(long)]
         unclipped: bool,
@@ -333,19 +373,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Tables { file, page } => {
             let d = read_input(&file)?;
-            if let (Some(p), Some(n)) = (page, d.source.pages) {
-                anyhow::ensure!(
-                    (1..=n).contains(&p),
-                    "{}: page {p} does not exist (the document has {n} pages)",
-                    file.display()
-                );
-            }
-            write_stdout(&gongkai::tables::render::tables_text(&d, page))?;
+            let range = match (page, d.source.pages) {
+                (Some(p), Some(n)) => {
+                    Some(p.within(n).with_context(|| format!("{}", file.display()))?)
+                }
+                (Some(p), None) => Some(p.first..=p.last),
+                (None, _) => None,
+            };
+            write_stdout(&gongkai::tables::render::tables_text(&d, range))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Layout { file, page, svg } => {
             let doc = open(&file)?;
-            let pages = read_pages(&doc, Some(page))?;
+            let pages = read_pages(
+                &doc,
+                Some(Pages {
+                    first: page,
+                    last: page,
+                }),
+            )?;
             let mut failed = Vec::new();
             for (n, p) in pages {
                 match p {
@@ -478,13 +524,9 @@ fn open(file: &PathBuf) -> Result<PdfDocument> {
 type PageResult = (usize, Result<Page, PdfError>);
 
 /// Interpret the requested pages in parallel, returned in page order.
-fn read_pages(doc: &PdfDocument, only: Option<usize>) -> Result<Vec<PageResult>> {
+fn read_pages(doc: &PdfDocument, only: Option<Pages>) -> Result<Vec<PageResult>> {
     let numbers: Vec<usize> = match only {
-        Some(n) if n >= 1 && n <= doc.page_count() => vec![n],
-        Some(n) => anyhow::bail!(
-            "page {n} does not exist (document has {} pages)",
-            doc.page_count()
-        ),
+        Some(p) => p.within(doc.page_count())?.collect(),
         None => (1..=doc.page_count()).collect(),
     };
     Ok(numbers.into_par_iter().map(|n| (n, doc.page(n))).collect())

@@ -150,3 +150,35 @@ fn batch_takes_short_flags() {
         .exists());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn page_ranges() {
+    // tables -p 8-9: the two tables that start on pages 8 and 9 of the sample.
+    let out = bin()
+        .args(["tables", SAMPLE, "-p", "8-9"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let heads: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(heads[0].contains("pages=8") && heads[1].contains("pages=9"));
+    // text -p 2-3: two pages, each ended by a form feed.
+    let out = bin()
+        .args(["text", SAMPLE, "--page", "2-3"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.stdout.iter().filter(|&&b| b == 0x0c).count(), 2);
+    // A backwards range is refused by the argument parser; a range past the end is an error.
+    let back = bin()
+        .args(["text", SAMPLE, "-p", "5-3"])
+        .output()
+        .expect("runs");
+    assert_eq!(back.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&back.stderr).contains("runs backwards"));
+    let past = bin()
+        .args(["glyphs", SAMPLE, "-p", "30-99"])
+        .output()
+        .expect("runs");
+    assert_eq!(past.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&past.stderr).contains("page 99 does not exist"));
+}

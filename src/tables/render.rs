@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use crate::model::{Amount, Disclosure, PerformanceTarget};
 
-/// Every table (or those starting on `page`) with its kind, columns and rows.
-pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
+/// Every table (or those starting on a page of `only`) with its kind, columns and rows.
+pub fn tables_text(d: &Disclosure, only: Option<std::ops::RangeInclusive<usize>>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -18,7 +18,10 @@ pub fn tables_text(d: &Disclosure, page: Option<usize>) -> String {
         or_dash(&d.document.title)
     );
     for (i, t) in d.tables.iter().enumerate() {
-        if page.is_some_and(|p| t.pages.first() != Some(&p)) {
+        if only
+            .as_ref()
+            .is_some_and(|r| !t.pages.first().is_some_and(|p| r.contains(p)))
+        {
             continue;
         }
         let _ = writeln!(
