@@ -135,3 +135,20 @@ fn a_blank_last_page_leaves_a_document_whole() {
     assert_eq!(run.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_whole_file_without_its_eof_marker_is_not_damaged() {
+    // The sample with its trailing "%%EOF" cut: every object and the xref are intact.
+    let bytes = std::fs::read("samples/yangquan-veterans-service-center-2024.pdf").expect("pdf");
+    let at = bytes
+        .windows(5)
+        .rposition(|w| w == b"%%EOF")
+        .expect("an EOF marker");
+    let d = extract_bytes("no-eof.pdf", &bytes[..at], &Options::default()).expect("reads");
+    assert!(
+        !messages(&d).iter().any(|m| m.starts_with("damaged file")),
+        "{:?}",
+        messages(&d)
+    );
+    assert_eq!(d.source.text_layer, "full");
+}

@@ -170,8 +170,9 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Disclos
 pub const DAMAGED: &str = "damaged file";
 
 /// What is wrong with a file whose content could not all be read, with the pages that were:
-/// truncated (no %%EOF at its end), pages missing from its page tree, pages whose content is
-/// missing, undecodable or beyond the decompression cap. None for a sound file.
+/// nodes missing from its page tree, pages whose content is missing, undecodable or beyond the
+/// decompression cap, and whether it ends before its %%EOF (truncated, the likely cause). None
+/// when nothing was lost.
 fn file_damage(
     bytes: &[u8],
     load: &[String],
@@ -180,12 +181,17 @@ fn file_damage(
     pages: usize,
 ) -> Option<String> {
     let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
+    // A missing %%EOF alone is no damage (some producers omit it); it means truncation when
+    // the cross-reference table had to be rebuilt as well.
+    let repaired = load
+        .iter()
+        .any(|d| d.starts_with("cross-reference table repaired"));
+    let truncated = repaired && !tail.windows(5).any(|w| w == b"%%EOF");
     let tree = load
         .iter()
         .filter(|d| d.starts_with("page tree node"))
         .count();
-    if !truncated && tree == 0 && damaged.is_empty() {
+    if tree == 0 && damaged.is_empty() {
         return None;
     }
     let mut what = Vec::new();
